@@ -1,0 +1,32 @@
+package dev.ariadne.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/ariadne}: one subcommand per job. */
+@Command(name = "ariadne", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Long-context LLM inference on the JVM.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code; errors the user can fix are printed as one line, not a trace. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new UserErrors());
+        return cli.execute(args);
+    }
+}
