@@ -1,0 +1,68 @@
+package dev.ariadne.config;
+
+/**
+ * The hyperparameters of a decoder model, validated, whatever file they came from.
+ *
+ * @param headDim      per-head dimension; q width is numHeads * headDim, which may differ from hiddenSize (Qwen3)
+ * @param contextLength the context length the model states (GGUF context_length / HF max_position_embeddings)
+ * @param bosId        beginning-of-sequence token id, or -1
+ * @param eosId        end-of-sequence token id, or -1
+ */
+public record ModelConfig(
+        Architecture architecture,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numLayers,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        float rmsNormEps,
+        double ropeTheta,
+        RopeStyle ropeStyle,
+        int contextLength,
+        boolean tiedEmbeddings,
+        int bosId,
+        int eosId) {
+
+    public ModelConfig {
+        requirePositive("vocab size", vocabSize);
+        requirePositive("hidden size", hiddenSize);
+        requirePositive("intermediate size", intermediateSize);
+        requirePositive("layer count", numLayers);
+        requirePositive("attention head count", numHeads);
+        requirePositive("KV head count", numKvHeads);
+        requirePositive("head dim", headDim);
+        requirePositive("context length", contextLength);
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("attention head count " + numHeads
+                    + " is not a multiple of the KV head count " + numKvHeads);
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head dim " + headDim + " must be even for rotary embeddings");
+        }
+        if (!(rmsNormEps > 0) || !(ropeTheta > 0)) {
+            throw new IllegalArgumentException("rms_norm_eps and rope theta must be positive, found " + rmsNormEps
+                    + " and " + ropeTheta);
+        }
+    }
+
+    private static void requirePositive(String what, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, found " + v);
+        }
+    }
+
+    public int qDim() {
+        return numHeads * headDim;
+    }
+
+    public int kvDim() {
+        return numKvHeads * headDim;
+    }
+
+    /** Query heads per KV head (grouped-query attention). */
+    public int groupSize() {
+        return numHeads / numKvHeads;
+    }
+}

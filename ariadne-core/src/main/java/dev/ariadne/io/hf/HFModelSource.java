@@ -1,0 +1,170 @@
+package dev.ariadne.io.hf;
+
+import dev.ariadne.config.Architecture;
+import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.RopeStyle;
+import dev.ariadne.io.ModelFileException;
+import dev.ariadne.io.ModelSource;
+import dev.ariadne.io.TensorNames;
+import dev.ariadne.io.safetensors.SafetensorsFile;
+import dev.ariadne.json.JsonException;
+import dev.ariadne.json.JsonObject;
+import dev.ariadne.tensor.WeightTensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Hugging Face model directory: {@code config.json} plus {@code model.safetensors} or the shards listed in
+ * {@code model.safetensors.index.json}. Weights are unpermuted, so llama uses neox (rotate_half) RoPE here.
+ */
+public final class HFModelSource implements ModelSource {
+    private final Path dir;
+    private final ModelConfig config;
+    private final List<SafetensorsFile> files;
+    private final Map<String, WeightTensor> tensors = new HashMap<>();
+
+    private HFModelSource(Path dir, ModelConfig config, List<SafetensorsFile> files) {
+        this.dir = dir;
+        this.config = config;
+        this.files = files;
+        for (SafetensorsFile f : files) {
+            tensors.putAll(f.tensors());
+        }
+    }
+
+    public static boolean isModelDirectory(Path path) {
+        return Files.isDirectory(path) && Files.exists(path.resolve("config.json"));
+    }
+
+    public static HFModelSource open(Path dir) {
+        ModelConfig config = readConfig(dir.resolve("config.json"));
+        List<SafetensorsFile> files = new ArrayList<>();
+        try {
+            for (Path p : weightFiles(dir)) {
+                files.add(SafetensorsFile.open(p));
+            }
+            return new HFModelSource(dir, config, files);
+        } catch (RuntimeException e) {
+            files.forEach(SafetensorsFile::close);
+            throw e;
+        }
+    }
+
+    private static List<Path> weightFiles(Path dir) {
+        Path single = dir.resolve("model.safetensors");
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.exists(index)) {
+            JsonObject json = JsonObject.parse(readString(index), index.toString());
+            Set<String> names = new LinkedHashSet<>();
+            for (Object v : json.getObject("weight_map").map().values()) {
+                if (!(v instanceof String s)) {
+                    throw new ModelFileException(index + ": weight_map values must be file names, found " + v);
+                }
+                names.add(s);
+            }
+            List<Path> paths = new ArrayList<>();
+            for (String n : names) {
+                Path p = dir.resolve(n);
+                if (!Files.exists(p)) {
+                    throw new ModelFileException(index + ": shard '" + n + "' is missing from " + dir);
+                }
+                paths.add(p);
+            }
+            return paths;
+        }
+        if (Files.exists(single)) {
+            return List.of(single);
+        }
+        throw new ModelFileException(dir + ": no model.safetensors or model.safetensors.index.json");
+    }
+
+    /** Reads the fields of a transformers config.json the forward pass needs. */
+    public static ModelConfig readConfig(Path configPath) {
+        if (!Files.exists(configPath)) {
+            throw new ModelFileException(configPath + ": file not found");
+        }
+        JsonObject c;
+        try {
+            c = JsonObject.parse(readString(configPath), configPath.toString());
+        } catch (JsonException e) {
+            throw new ModelFileException(e.getMessage(), e);
+        }
+        try {
+            String type = c.optString("model_type").orElse("");
+            Architecture arch = Architecture.byName(type);
+            if (arch == null) {
+                throw new ModelFileException(configPath + ": unknown architecture model_type '" + type
+                        + "' (supported: " + Architecture.supportedNames() + ")");
+            }
+            int hidden = c.getInt("hidden_size");
+            int heads = c.getInt("num_attention_heads");
+            int headDim = c.getInt("head_dim", hidden / heads);
+            return new ModelConfig(
+                    arch,
+                    c.getInt("vocab_size"),
+                    hidden,
+                    c.getInt("intermediate_size"),
+                    c.getInt("num_hidden_layers"),
+                    heads,
+                    c.getInt("num_key_value_heads", heads),
+                    headDim,
+                    (float) c.getDouble("rms_norm_eps", 1e-6),
+                    c.getDouble("rope_theta", 10000.0),
+                    RopeStyle.NEOX,
+                    c.getInt("max_position_embeddings", 2048),
+                    c.getBoolean("tie_word_embeddings", false),
+                    firstId(c, "bos_token_id"),
+                    firstId(c, "eos_token_id"));
+        } catch (JsonException | IllegalArgumentException e) {
+            if (e instanceof ModelFileException) throw e;
+            String msg = e.getMessage();
+            throw new ModelFileException(msg.startsWith(configPath.toString()) ? msg : configPath + ": " + msg, e);
+        }
+    }
+
+    private static int firstId(JsonObject c, String key) {
+        Object v = c.raw(key);
+        if (v instanceof Number n) return n.intValue();
+        if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Number n) return n.intValue();
+        return -1;
+    }
+
+    private static String readString(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new ModelFileException(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Optional<WeightTensor> find(String canonicalName) {
+        String hf = TensorNames.toHuggingFace(canonicalName);
+        if (hf == null) return Optional.empty();
+        return Optional.ofNullable(tensors.get(hf));
+    }
+
+    @Override
+    public String description() {
+        return dir.toString();
+    }
+
+    @Override
+    public void close() {
+        files.forEach(SafetensorsFile::close);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ariadne.kv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The KV cache of one sequence, off-heap: per layer a K and a V buffer of
+ * {@code [capacity][kvHeads][headDim]} values in the cache's element type. The paged pool of the serving engine
+ * implements the same {@link KvCache} through block tables.
+ */
+public final class ContiguousKvCache implements KvCache, AutoCloseable {
+    private final int layers, kvHeads, headDim, capacity;
+    private final KvRows rows;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment[] keys;   // [layer] -> [capacity][kvHeads][headDim]
+    private final MemorySegment[] values; // [layer] -> [capacity][kvHeads][headDim]
+    private final long rowBytes;          // one head's row
+
+    public ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
+        this.layers = layers;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.capacity = capacity;
+        this.rows = rows;
+        this.rowBytes = (long) headDim * rows.dtype().bytesPerValue();
+        long layerBytes = rowBytes * kvHeads * capacity;
+        keys = new MemorySegment[layers];
+        values = new MemorySegment[layers];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = arena.allocate(layerBytes, 64);
+            values[l] = arena.allocate(layerBytes, 64);
+        }
+    }
+
+    /** Bytes this cache holds for {@code tokens} positions. */
+    public static long bytesPerToken(int layers, int kvHeads, int headDim, KvCacheDType dtype) {
+        return 2L * layers * kvHeads * headDim * dtype.bytesPerValue();
+    }
+
+    private long offset(int position, int kvHead) {
+        return ((long) position * kvHeads + kvHead) * rowBytes;
+    }
+
+    @Override
+    public int numLayers() {
+        return layers;
+    }
+
+    @Override
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    @Override
+    public int headDim() {
+        return headDim;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public void store(int layer, int position, float[] k, int kOff, float[] v, int vOff) {
+        if (position < 0 || position >= capacity) {
+            throw new IllegalArgumentException("position " + position + " is outside the KV cache of " + capacity
+                    + " tokens");
+        }
+        int n = kvHeads * headDim;
+        rows.store(keys[layer], offset(position, 0), k, kOff, n);
+        rows.store(values[layer], offset(position, 0), v, vOff, n);
+    }
+
+    @Override
+    public float dotKey(int layer, int position, int kvHead, float[] q, int qOff) {
+        return rows.dot(keys[layer], offset(position, kvHead), q, qOff, headDim);
+    }
+
+    @Override
+    public void addValue(int layer, int position, int kvHead, float weight, float[] out, int outOff) {
+        rows.addScaled(values[layer], offset(position, kvHead), weight, out, outOff, headDim);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

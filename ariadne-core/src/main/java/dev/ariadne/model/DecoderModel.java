@@ -1,0 +1,172 @@
+package dev.ariadne.model;
+
+import dev.ariadne.config.ModelConfig;
+import dev.ariadne.kv.KvCache;
+import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.tensor.ops.ComputePool;
+import dev.ariadne.tensor.ops.ElementOps;
+import dev.ariadne.tensor.ops.MatMul;
+import dev.ariadne.tensor.ops.ScalarMath;
+import dev.ariadne.tensor.ops.VectorMath;
+
+/**
+ * The forward pass of a llama-family decoder (llama, qwen2, qwen3) over a batch of tokens of one sequence:
+ * embedding, then per layer RMSNorm, q/k/v projections (+ qwen2 biases, + qwen3 per-head q/k RMSNorm), RoPE, causal
+ * attention over the KV cache, output projection, residual, RMSNorm, SwiGLU MLP, residual; final RMSNorm and the
+ * output projection. Linear layers run as matrix-matrix products over all tokens of the step.
+ */
+public final class DecoderModel {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final ComputePool pool;
+    private final ElementOps ops;
+    private final MatMul matmul;
+    private final Workspace ws;
+    private final RotaryEmbedding rope;
+    private final AttentionTask attention;
+    private final int maxContext;
+
+    /**
+     * @param maxTokens  most tokens one {@link #forward} call may take (prompt chunk size)
+     * @param maxContext most positions a sequence may reach (sizes the attention scratch)
+     */
+    public DecoderModel(ModelWeights weights, ComputePool pool, KernelProvider kernels, int maxTokens,
+                        int maxContext) {
+        this.c = weights.config();
+        this.w = weights;
+        this.pool = pool;
+        this.maxContext = maxContext;
+        this.ops = kernels.vectorized() ? VectorMath.INSTANCE : ScalarMath.INSTANCE;
+        int maxCols = Math.max(Math.max(c.hiddenSize(), c.qDim()), c.intermediateSize());
+        this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
+        this.ws = new Workspace(c, maxTokens, maxContext, pool.threads());
+        this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle());
+        this.attention = new AttentionTask(c, ws, ops);
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public ModelWeights weights() {
+        return w;
+    }
+
+    public int maxTokens() {
+        return ws.maxTokens;
+    }
+
+    public int maxContext() {
+        return maxContext;
+    }
+
+    /** Bytes of activation buffers (the workspace), for the memory report. */
+    public long activationBytes() {
+        return ws.bytes();
+    }
+
+    /**
+     * Runs {@code count} tokens at positions {@code startPos ..} through the model, storing their keys and values
+     * in {@code kv}.
+     *
+     * @param logits    {@code [count, vocab]} when {@code allLogits}, else {@code [vocab]} for the last token
+     */
+    public void forward(int[] tokens, int offset, int count, int startPos, KvCache kv, float[] logits,
+                        boolean allLogits) {
+        if (count < 1 || count > ws.maxTokens) {
+            throw new IllegalArgumentException("a step takes 1 to " + ws.maxTokens + " tokens, got " + count);
+        }
+        if (startPos < 0 || startPos + count > Math.min(maxContext, kv.capacity())) {
+            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + count - 1)
+                    + " exceed the context of " + Math.min(maxContext, kv.capacity()) + " tokens");
+        }
+        int h = c.hiddenSize();
+        embed(tokens, offset, count);
+        int pairs = rope.pairs();
+        for (int t = 0; t < count; t++) {
+            rope.angles(startPos + t, ws.cos, ws.sin, t * pairs);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            attentionBlock(l, w.layers()[l], count, startPos, kv);
+            mlpBlock(w.layers()[l], count);
+        }
+        if (allLogits) {
+            for (int t = 0; t < count; t++) {
+                ops.rmsNorm(ws.xb, t * h, ws.x, t * h, w.outputNorm(), h, c.rmsNormEps());
+            }
+            matmul.apply(w.output(), ws.xb, h, count, logits, c.vocabSize(), 0);
+        } else {
+            ops.rmsNorm(ws.xb, 0, ws.x, (count - 1) * h, w.outputNorm(), h, c.rmsNormEps());
+            matmul.apply(w.output(), ws.xb, h, 1, logits, c.vocabSize(), 0);
+        }
+    }
+
+    private void embed(int[] tokens, int offset, int count) {
+        int h = c.hiddenSize();
+        var emb = w.tokenEmbedding();
+        for (int t = 0; t < count; t++) {
+            int id = tokens[offset + t];
+            if (id < 0 || id >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of "
+                        + c.vocabSize());
+            }
+            emb.kernel().dequantize(emb.data(), emb.rowOffset(id), ws.x, t * h, h);
+        }
+    }
+
+    private void attentionBlock(int layer, LayerWeights lw, int count, int startPos, KvCache kv) {
+        int h = c.hiddenSize();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int hd = c.headDim();
+        for (int t = 0; t < count; t++) {
+            ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.attnNorm(), h, c.rmsNormEps());
+        }
+        matmul.apply(lw.wq(), ws.xb, h, count, ws.q, qDim, 0);
+        matmul.apply(lw.wk(), ws.xb, h, count, ws.k, kvDim, 0);
+        matmul.apply(lw.wv(), ws.xb, h, count, ws.v, kvDim, 0);
+        int pairs = rope.pairs();
+        for (int t = 0; t < count; t++) {
+            if (lw.bq() != null) {
+                ops.add(ws.q, t * qDim, lw.bq(), 0, qDim);
+                ops.add(ws.k, t * kvDim, lw.bk(), 0, kvDim);
+                ops.add(ws.v, t * kvDim, lw.bv(), 0, kvDim);
+            }
+            if (lw.qNorm() != null) {
+                for (int i = 0; i < c.numHeads(); i++) {
+                    int o = t * qDim + i * hd;
+                    ops.rmsNorm(ws.q, o, ws.q, o, lw.qNorm(), hd, c.rmsNormEps());
+                }
+                for (int i = 0; i < c.numKvHeads(); i++) {
+                    int o = t * kvDim + i * hd;
+                    ops.rmsNorm(ws.k, o, ws.k, o, lw.kNorm(), hd, c.rmsNormEps());
+                }
+            }
+            rope.rotate(ws.q, t * qDim, c.numHeads(), ws.cos, ws.sin, t * pairs);
+            rope.rotate(ws.k, t * kvDim, c.numKvHeads(), ws.cos, ws.sin, t * pairs);
+            kv.store(layer, startPos + t, ws.k, t * kvDim, ws.v, t * kvDim);
+        }
+        attention.layer = layer;
+        attention.tokens = count;
+        attention.startPos = startPos;
+        attention.kv = kv;
+        pool.parallelFor(c.numHeads() * count, attention);
+        attention.kv = null;
+        // Output projection into xb (free now), then the residual add.
+        matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);
+        ops.add(ws.x, 0, ws.xb, 0, count * h);
+    }
+
+    private void mlpBlock(LayerWeights lw, int count) {
+        int h = c.hiddenSize();
+        int f = c.intermediateSize();
+        for (int t = 0; t < count; t++) {
+            ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.ffnNorm(), h, c.rmsNormEps());
+        }
+        matmul.apply(lw.wGate(), ws.xb, h, count, ws.gate, f, 0);
+        matmul.apply(lw.wUp(), ws.xb, h, count, ws.up, f, 0);
+        ops.swiGlu(ws.gate, 0, ws.up, 0, count * f);
+        matmul.apply(lw.wDown(), ws.gate, f, count, ws.xb, h, 0);
+        ops.add(ws.x, 0, ws.xb, 0, count * h);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ariadne.model;
+
+import dev.ariadne.config.Architecture;
+import dev.ariadne.config.ModelConfig;
+import dev.ariadne.io.ModelFileException;
+import dev.ariadne.io.ModelSource;
+import dev.ariadne.io.TensorNames;
+import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.quant.RowKernel;
+import dev.ariadne.quant.WeightFormat;
+import dev.ariadne.tensor.GGMLType;
+import dev.ariadne.tensor.Linear;
+import dev.ariadne.tensor.WeightTensor;
+
+import java.util.Arrays;
+
+/**
+ * All weights of a decoder model, wired from a {@link ModelSource} by canonical name, with every shape checked
+ * against the config: a mismatch names the file, the tensor, and the expected and actual shapes.
+ *
+ * @param tokenEmbedding [vocab, hidden]; rows dequantized on lookup
+ * @param outputNorm     [hidden]
+ * @param output         [vocab, hidden]; the token embedding itself when tied
+ */
+public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeights[] layers, float[] outputNorm,
+                           Linear output) {
+
+    public static ModelWeights load(ModelSource source, KernelProvider kernels) {
+        return new Loader(source, kernels).load();
+    }
+
+    /** The type most linear weights are stored in (decides the KV cache dtype {@code auto}). */
+    public GGMLType dominantType() {
+        return layers[0].wq().type();
+    }
+
+    /** Bytes of weights read per decoded token (all linear weights plus one embedding row). */
+    public long bytesPerToken() {
+        long b = output.byteSize() + tokenEmbedding.rowBytes();
+        for (LayerWeights l : layers) {
+            b += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
+                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
+        }
+        return b;
+    }
+
+    private static final class Loader {
+        private final ModelSource source;
+        private final KernelProvider kernels;
+        private final ModelConfig c;
+
+        Loader(ModelSource source, KernelProvider kernels) {
+            this.source = source;
+            this.kernels = kernels;
+            this.c = source.config();
+        }
+
+        ModelWeights load() {
+            int h = c.hiddenSize();
+            Linear embedding = linear("token_embd.weight", c.vocabSize(), h);
+            LayerWeights[] layers = new LayerWeights[c.numLayers()];
+            Architecture a = c.architecture();
+            for (int l = 0; l < layers.length; l++) {
+                layers[l] = new LayerWeights(
+                        vector(TensorNames.layer(l, "attn_norm.weight"), h),
+                        linear(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h),
+                        linear(TensorNames.layer(l, "attn_k.weight"), c.kvDim(), h),
+                        linear(TensorNames.layer(l, "attn_v.weight"), c.kvDim(), h),
+                        a.qkvBias ? vector(TensorNames.layer(l, "attn_q.bias"), c.qDim()) : null,
+                        a.qkvBias ? vector(TensorNames.layer(l, "attn_k.bias"), c.kvDim()) : null,
+                        a.qkvBias ? vector(TensorNames.layer(l, "attn_v.bias"), c.kvDim()) : null,
+                        a.qkNorm ? vector(TensorNames.layer(l, "attn_q_norm.weight"), c.headDim()) : null,
+                        a.qkNorm ? vector(TensorNames.layer(l, "attn_k_norm.weight"), c.headDim()) : null,
+                        linear(TensorNames.layer(l, "attn_output.weight"), h, c.qDim()),
+                        vector(TensorNames.layer(l, "ffn_norm.weight"), h),
+                        linear(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h),
+                        linear(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h),
+                        linear(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize()));
+            }
+            float[] outputNorm = vector("output_norm.weight", h);
+            Linear output = c.tiedEmbeddings() ? embedding : linear("output.weight", c.vocabSize(), h);
+            return new ModelWeights(c, embedding, layers, outputNorm, output);
+        }
+
+        private Linear linear(String name, int rows, int cols) {
+            WeightTensor t = source.require(name);
+            checkShape(t, cols, rows);
+            return Linear.of(t, kernel(t));
+        }
+
+        private float[] vector(String name, int n) {
+            WeightTensor t = source.require(name);
+            checkShape(t, n);
+            float[] out = new float[n];
+            RowKernel k = kernel(t);
+            k.dequantize(t.data(), 0, out, 0, n);
+            return out;
+        }
+
+        private RowKernel kernel(WeightTensor t) {
+            if (!WeightFormat.isSupported(t.type())) {
+                throw new ModelFileException(t.origin() + ": tensor '" + t.name() + "' has type " + t.type()
+                        + ", which is not supported (supported: " + WeightFormat.supportedTypes() + ")");
+            }
+            return kernels.kernel(t.type());
+        }
+
+        private void checkShape(WeightTensor t, long... expectedNe) {
+            long[] ne = t.ne();
+            // Trailing dimensions of size 1 are allowed (some writers keep them).
+            int dims = ne.length;
+            while (dims > expectedNe.length && ne[dims - 1] == 1) dims--;
+            if (!Arrays.equals(Arrays.copyOf(ne, dims), expectedNe)) {
+                throw new ModelFileException(t.origin() + ": tensor '" + t.name() + "' has shape "
+                        + Arrays.toString(ne) + " (ggml order, fastest first), expected "
+                        + Arrays.toString(expectedNe) + " for " + c.architecture().ggufName + " with hidden "
+                        + c.hiddenSize() + ", heads " + c.numHeads() + "/" + c.numKvHeads() + ", head dim "
+                        + c.headDim());
+            }
+        }
+    }
+}

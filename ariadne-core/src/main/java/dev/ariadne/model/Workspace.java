@@ -1,0 +1,44 @@
+package dev.ariadne.model;
+
+import dev.ariadne.config.ModelConfig;
+
+/**
+ * Every activation buffer of the forward pass, allocated once for up to {@code maxTokens} tokens per step
+ * (llama2.c's RunState). Token t's row of a buffer of width W is {@code [t * W, (t + 1) * W)}.
+ */
+final class Workspace {
+    final int maxTokens;
+    final float[] x;       // [maxTokens, hidden]        residual stream
+    final float[] xb;      // [maxTokens, hidden]        normed input of a sub-layer
+    final float[] q;       // [maxTokens, heads * headDim]
+    final float[] k;       // [maxTokens, kvHeads * headDim]
+    final float[] v;       // [maxTokens, kvHeads * headDim]
+    final float[] att;     // [maxTokens, heads * headDim] attention output
+    final float[] gate;    // [maxTokens, intermediate]
+    final float[] up;      // [maxTokens, intermediate]
+    final float[] cos;     // [maxTokens, headDim / 2]
+    final float[] sin;     // [maxTokens, headDim / 2]
+    final float[][] scores; // [threads][maxContext]     attention probabilities, per compute thread
+
+    Workspace(ModelConfig c, int maxTokens, int maxContext, int threads) {
+        this.maxTokens = maxTokens;
+        x = new float[maxTokens * c.hiddenSize()];
+        xb = new float[maxTokens * c.hiddenSize()];
+        q = new float[maxTokens * c.qDim()];
+        k = new float[maxTokens * c.kvDim()];
+        v = new float[maxTokens * c.kvDim()];
+        att = new float[maxTokens * c.qDim()];
+        gate = new float[maxTokens * c.intermediateSize()];
+        up = new float[maxTokens * c.intermediateSize()];
+        cos = new float[maxTokens * c.headDim() / 2];
+        sin = new float[maxTokens * c.headDim() / 2];
+        scores = new float[threads][maxContext];
+    }
+
+    /** Bytes held, for the memory report. */
+    long bytes() {
+        long floats = (long) x.length + xb.length + q.length + k.length + v.length + att.length + gate.length
+                + up.length + cos.length + sin.length + (long) scores.length * scores[0].length;
+        return floats * 4;
+    }
+}

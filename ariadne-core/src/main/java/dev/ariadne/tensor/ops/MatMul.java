@@ -1,0 +1,169 @@
+package dev.ariadne.tensor.ops;
+
+import dev.ariadne.tensor.Linear;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code Y[t][r] = sum_c W[r][c] * X[t][c]} for a batch of tokens: the linear layers of the forward pass.
+ *
+ * <p>One token (decode) is a matrix-vector product, bound by memory bandwidth: each thread streams its share of rows
+ * once through the format's fused {@code dot}. Several tokens (prefill, batched decode) are matrix-matrix work: each
+ * thread dequantizes {@value #TILE_ROWS} of its rows into a float tile once per block of {@value #TOKEN_BLOCK}
+ * tokens (sized to stay in L2) and runs a 4-row x 4-token register-blocked kernel over it, so every weight byte is
+ * read from memory once per token block instead of once per token.
+ *
+ * <p>One instance per engine; it owns the per-thread tiles and its reusable task, so a call allocates nothing.
+ */
+public final class MatMul {
+    static final int TILE_ROWS = 16;
+    static final int TOKEN_BLOCK = 64;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
+    private final ComputePool pool;
+    private final boolean vectorized;
+    private final ElementOps ops;
+    private final float[][] tiles; // [threads][TILE_ROWS * maxCols]
+    private final Task task = new Task();
+
+    public MatMul(ComputePool pool, int maxCols, boolean vectorized) {
+        this.pool = pool;
+        this.vectorized = vectorized;
+        this.ops = vectorized ? VectorMath.INSTANCE : ScalarMath.INSTANCE;
+        this.tiles = new float[pool.threads()][TILE_ROWS * maxCols];
+    }
+
+    /**
+     * @param x       activations, token t at {@code x[t * xStride .. + cols)}
+     * @param y       output, token t row r at {@code y[t * yStride + yOff + r]}
+     */
+    public void apply(Linear w, float[] x, int xStride, int tokens, float[] y, int yStride, int yOff) {
+        if (w.cols() * TILE_ROWS > tiles[0].length) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns exceed the workspace");
+        }
+        Task t = task;
+        t.w = w;
+        t.x = x;
+        t.xStride = xStride;
+        t.tokens = tokens;
+        t.y = y;
+        t.yStride = yStride;
+        t.yOff = yOff;
+        pool.parallelFor(w.rows(), t);
+        t.w = null;
+        t.x = null;
+        t.y = null;
+    }
+
+    private final class Task implements RangeTask {
+        Linear w;
+        float[] x;
+        float[] y;
+        int xStride, tokens, yStride, yOff;
+
+        @Override
+        public void run(int worker, int from, int to) {
+            if (tokens == 1) {
+                for (int r = from; r < to; r++) {
+                    y[yOff + r] = w.kernel().dot(w.data(), w.rowOffset(r), x, 0, w.cols());
+                }
+                return;
+            }
+            float[] tile = tiles[worker];
+            int cols = w.cols();
+            for (int t0 = 0; t0 < tokens; t0 += TOKEN_BLOCK) {
+                int t1 = Math.min(tokens, t0 + TOKEN_BLOCK);
+                for (int r0 = from; r0 < to; r0 += TILE_ROWS) {
+                    int r1 = Math.min(to, r0 + TILE_ROWS);
+                    for (int r = r0; r < r1; r++) {
+                        w.kernel().dequantize(w.data(), w.rowOffset(r), tile, (r - r0) * cols, cols);
+                    }
+                    tileProduct(tile, r0, r1 - r0, cols, t0, t1);
+                }
+            }
+        }
+
+        /** Y[t][r0 + i] for i < nRows, t in [t0, t1), from the dequantized tile rows. */
+        private void tileProduct(float[] tile, int r0, int nRows, int cols, int t0, int t1) {
+            int i = 0;
+            if (vectorized) {
+                for (; i + 4 <= nRows; i += 4) {
+                    int t = t0;
+                    for (; t + 4 <= t1; t += 4) {
+                        kernel4x4(tile, i * cols, cols, t, r0 + i);
+                    }
+                    for (; t < t1; t++) {
+                        for (int k = 0; k < 4; k++) {
+                            y[t * yStride + yOff + r0 + i + k] = dot(tile, (i + k) * cols, x, t * xStride, cols);
+                        }
+                    }
+                }
+            }
+            for (; i < nRows; i++) {
+                for (int t = t0; t < t1; t++) {
+                    y[t * yStride + yOff + r0 + i] = dot(tile, i * cols, x, t * xStride, cols);
+                }
+            }
+        }
+
+        /**
+         * Four tile rows against four tokens: 16 accumulators, 8 loads per 16 FMAs; weights and activations are
+         * each loaded once per k step and reused four times.
+         */
+        private void kernel4x4(float[] tile, int wOff, int cols, int t, int row) {
+            int x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+            int w0 = wOff, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            int bound = cols - cols % L;
+            int k = 0;
+            for (; k < bound; k += L) {
+                FloatVector v0 = FloatVector.fromArray(F, x, x0 + k);
+                FloatVector v1 = FloatVector.fromArray(F, x, x1 + k);
+                FloatVector v2 = FloatVector.fromArray(F, x, x2 + k);
+                FloatVector v3 = FloatVector.fromArray(F, x, x3 + k);
+                FloatVector r = FloatVector.fromArray(F, tile, w0 + k);
+                a00 = r.fma(v0, a00); a01 = r.fma(v1, a01); a02 = r.fma(v2, a02); a03 = r.fma(v3, a03);
+                r = FloatVector.fromArray(F, tile, w1 + k);
+                a10 = r.fma(v0, a10); a11 = r.fma(v1, a11); a12 = r.fma(v2, a12); a13 = r.fma(v3, a13);
+                r = FloatVector.fromArray(F, tile, w2 + k);
+                a20 = r.fma(v0, a20); a21 = r.fma(v1, a21); a22 = r.fma(v2, a22); a23 = r.fma(v3, a23);
+                r = FloatVector.fromArray(F, tile, w3 + k);
+                a30 = r.fma(v0, a30); a31 = r.fma(v1, a31); a32 = r.fma(v2, a32); a33 = r.fma(v3, a33);
+            }
+            int y0 = t * yStride + yOff + row;
+            store(y0, a00, a10, a20, a30, tile, w0, x, x0, k, cols);
+            store(y0 + yStride, a01, a11, a21, a31, tile, w0, x, x1, k, cols);
+            store(y0 + 2 * yStride, a02, a12, a22, a32, tile, w0, x, x2, k, cols);
+            store(y0 + 3 * yStride, a03, a13, a23, a33, tile, w0, x, x3, k, cols);
+        }
+
+        /** Reduces one token's four row accumulators and adds the scalar tail k .. cols. */
+        private void store(int yIdx, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3,
+                           float[] tile, int w0, float[] xs, int xo, int k, int cols) {
+            float s0 = r0.reduceLanes(VectorOperators.ADD);
+            float s1 = r1.reduceLanes(VectorOperators.ADD);
+            float s2 = r2.reduceLanes(VectorOperators.ADD);
+            float s3 = r3.reduceLanes(VectorOperators.ADD);
+            for (int j = k; j < cols; j++) {
+                float xv = xs[xo + j];
+                s0 += tile[w0 + j] * xv;
+                s1 += tile[w0 + cols + j] * xv;
+                s2 += tile[w0 + 2 * cols + j] * xv;
+                s3 += tile[w0 + 3 * cols + j] * xv;
+            }
+            y[yIdx] = s0;
+            y[yIdx + 1] = s1;
+            y[yIdx + 2] = s2;
+            y[yIdx + 3] = s3;
+        }
+
+        private float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+            return ops.dot(a, aOff, b, bOff, n);
+        }
+    }
+}
