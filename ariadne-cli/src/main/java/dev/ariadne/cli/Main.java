@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
         description = "Long-context LLM inference on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                GenerateCommand.class,
+                PerplexityCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,61 @@
+package dev.ariadne.config;
+
+import dev.ariadne.tensor.GGMLType;
+
+import java.nio.file.Path;
+
+/**
+ * Everything an engine is started with, validated; the CLI's {@code EngineArgs} is the only place that builds it
+ * from flags.
+ *
+ * @param model               GGUF file, Hugging Face directory, or config.json (with {@code loadFormat} dummy)
+ * @param loadFormat          {@code auto} or {@code dummy}
+ * @param dummyWeightType     weight type of dummy weights
+ * @param seed                seed of dummy weights
+ * @param threads             compute threads (--threads)
+ * @param kvCacheDType        {@code auto}, f32, f16 or bf16
+ * @param maxModelLen         context limit per sequence; 0 = the model's stated context length
+ * @param allowLongMaxModelLen allow maxModelLen beyond the model's stated context (vLLM's
+ *                            VLLM_ALLOW_LONG_MAX_MODEL_LEN; llama-perplexity only warns)
+ * @param maxNumBatchedTokens most tokens per forward step (prompt chunk size)
+ */
+public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
+                           String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
+                           int maxNumBatchedTokens) {
+
+    public EngineConfig {
+        if (model == null) {
+            throw new IllegalArgumentException("--model is required");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, found " + threads);
+        }
+        if (maxModelLen < 0) {
+            throw new IllegalArgumentException("--max-model-len must be positive, found " + maxModelLen);
+        }
+        if (maxNumBatchedTokens < 1) {
+            throw new IllegalArgumentException("--max-num-batched-tokens must be positive, found "
+                    + maxNumBatchedTokens);
+        }
+    }
+
+    public static EngineConfig defaults(Path model) {
+        return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
+                "auto", 0, false, 512);
+    }
+
+    public EngineConfig withThreads(int n) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens);
+    }
+
+    public EngineConfig withKvCacheDType(String dtype) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens);
+    }
+
+    public EngineConfig withMaxModelLen(int len, boolean allowLong) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
+                maxNumBatchedTokens);
+    }
+}
