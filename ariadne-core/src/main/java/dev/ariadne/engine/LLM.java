@@ -68,10 +68,14 @@ public final class LLM implements AutoCloseable {
     }
 
     public static LLM load(EngineConfig config) {
+        return load(config, KernelProvider.best());
+    }
+
+    /** Loads with the given kernels ({@link KernelProvider#scalar()} runs the scalar reference kernels). */
+    public static LLM load(EngineConfig config, KernelProvider kernels) {
         ComputePool pool = new ComputePool(config.threads());
         ModelSource source = null;
         try {
-            KernelProvider kernels = KernelProvider.best();
             source = ModelLoader.open(config.model(), ModelLoader.parseLoadFormat(config.loadFormat()),
                     config.dummyWeightType(), config.seed(), pool);
             return new LLM(config, pool, kernels, source);

@@ -88,6 +88,23 @@ class ReferenceLogitsTest {
         assertTrue(SharedKit.file("models/hf/" + arch + "/config.json").toFile().isFile());
     }
 
+    /** The scalar reference kernels run the same model to the same logits (F32 weights and KV, all positions). */
+    @ParameterizedTest(name = "scalar kernels {0}")
+    @ValueSource(strings = {"qwen2", "qwen3", "llama"})
+    void scalarKernelsMatchTheReferenceToo(String arch) {
+        Reference.Entry e = Reference.entries().stream()
+                .filter(x -> x.model().equals("models/" + arch + "/" + arch + "-F32.gguf"))
+                .filter(x -> x.prompt().equals("p64") && x.variant().equals("kv_f32"))
+                .findFirst().orElseThrow();
+        var config = dev.ariadne.config.EngineConfig.defaults(SharedKit.file(e.model())).withThreads(2)
+                .withKvCacheDType("f32");
+        try (LLM llm = LLM.load(config, dev.ariadne.quant.KernelProvider.scalar())) {
+            assertTrue(!llm.kernels().vectorized());
+            Diff d = compare(llm, e.promptIds(), e.logits());
+            assertTrue(d.max <= 1e-3, "scalar " + e + ": max |Δ| " + d.max);
+        }
+    }
+
     record Diff(double max, double mean) {
     }
 

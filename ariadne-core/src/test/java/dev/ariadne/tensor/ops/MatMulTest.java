@@ -1,0 +1,62 @@
+package dev.ariadne.tensor.ops;
+
+import dev.ariadne.quant.WeightFormat;
+import dev.ariadne.tensor.GGMLType;
+import dev.ariadne.tensor.Linear;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The blocked matrix-matrix path and the decode matrix-vector path against a plain triple loop over dequantized
+ * weights, at sizes that exercise every remainder (rows and tokens not multiples of 4 or of the tiles, columns not
+ * multiples of the vector length), single- and multi-threaded.
+ */
+class MatMulTest {
+    @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} threads={4}")
+    @CsvSource({
+            "F32, 1, 16, 1, 1", "F32, 13, 172, 5, 2", "F32, 67, 64, 131, 2", "F32, 35, 8, 3, 1",
+            "F16, 21, 96, 7, 2", "Q8_0, 37, 96, 9, 2", "Q8_0, 64, 1024, 70, 2", "Q8_0, 5, 32, 1, 2"})
+    void matchesNaiveProduct(String typeName, int rows, int cols, int tokens, int threads) {
+        GGMLType type = GGMLType.valueOf(typeName);
+        WeightFormat f = WeightFormat.of(type);
+        SplittableRandom rnd = new SplittableRandom(rows * 31L + cols);
+        long rowBytes = type.bytesFor(cols);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(threads)) {
+            MemorySegment seg = arena.allocate(rowBytes * rows);
+            float[] row = new float[cols];
+            float[][] w = new float[rows][cols];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
+                f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
+                f.scalar().dequantize(seg, r * rowBytes, w[r], 0, cols);
+            }
+            int xStride = cols + 3;
+            float[] x = new float[tokens * xStride];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            for (boolean vectorized : new boolean[] {true, false}) {
+                Linear lin = new Linear("w", type, vectorized ? f.vector() : f.scalar(), seg, rows, cols, rowBytes);
+                MatMul mm = new MatMul(pool, cols, vectorized);
+                int yStride = rows + 2;
+                float[] y = new float[tokens * yStride];
+                mm.apply(lin, x, xStride, tokens, y, yStride, 1);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        double expected = 0, mag = 0;
+                        for (int c = 0; c < cols; c++) {
+                            expected += (double) w[r][c] * x[t * xStride + c];
+                            mag += Math.abs(w[r][c] * x[t * xStride + c]);
+                        }
+                        assertEquals(expected, y[t * yStride + 1 + r], 1e-5 * mag + 1e-6,
+                                "vectorized=" + vectorized + " token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+}
