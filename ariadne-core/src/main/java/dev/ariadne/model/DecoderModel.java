@@ -3,6 +3,7 @@ package dev.ariadne.model;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.kv.KvCache;
 import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.tensor.Linear;
 import dev.ariadne.tensor.ops.ComputePool;
 import dev.ariadne.tensor.ops.ElementOps;
 import dev.ariadne.tensor.ops.MatMul;
@@ -25,6 +26,8 @@ public final class DecoderModel {
     private final RotaryEmbedding rope;
     private final AttentionTask attention;
     private final int maxContext;
+    private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
+    private final MatMul.Group[] gateUp;  // per layer: wGate, wUp -> gate, up
 
     /**
      * @param maxTokens  most tokens one {@link #forward} call may take (prompt chunk size)
@@ -42,6 +45,13 @@ public final class DecoderModel {
         this.ws = new Workspace(c, maxTokens, maxContext, pool.threads());
         this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle());
         this.attention = new AttentionTask(c, ws, ops);
+        this.qkv = new MatMul.Group[c.numLayers()];
+        this.gateUp = new MatMul.Group[c.numLayers()];
+        for (int l = 0; l < c.numLayers(); l++) {
+            LayerWeights lw = w.layers()[l];
+            qkv[l] = new MatMul.Group(new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {ws.q, ws.k, ws.v});
+            gateUp[l] = new MatMul.Group(new Linear[] {lw.wGate(), lw.wUp()}, new float[][] {ws.gate, ws.up});
+        }
     }
 
     public ModelConfig config() {
@@ -88,7 +98,7 @@ public final class DecoderModel {
         }
         for (int l = 0; l < c.numLayers(); l++) {
             attentionBlock(l, w.layers()[l], count, startPos, kv);
-            mlpBlock(w.layers()[l], count);
+            mlpBlock(l, w.layers()[l], count);
         }
         if (allLogits) {
             for (int t = 0; t < count; t++) {
@@ -122,9 +132,7 @@ public final class DecoderModel {
         for (int t = 0; t < count; t++) {
             ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.attnNorm(), h, c.rmsNormEps());
         }
-        matmul.apply(lw.wq(), ws.xb, h, count, ws.q, qDim, 0);
-        matmul.apply(lw.wk(), ws.xb, h, count, ws.k, kvDim, 0);
-        matmul.apply(lw.wv(), ws.xb, h, count, ws.v, kvDim, 0);
+        matmul.apply(qkv[layer], ws.xb, h, count);
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
             if (lw.bq() != null) {
@@ -157,14 +165,13 @@ public final class DecoderModel {
         ops.add(ws.x, 0, ws.xb, 0, count * h);
     }
 
-    private void mlpBlock(LayerWeights lw, int count) {
+    private void mlpBlock(int layer, LayerWeights lw, int count) {
         int h = c.hiddenSize();
         int f = c.intermediateSize();
         for (int t = 0; t < count; t++) {
             ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.ffnNorm(), h, c.rmsNormEps());
         }
-        matmul.apply(lw.wGate(), ws.xb, h, count, ws.gate, f, 0);
-        matmul.apply(lw.wUp(), ws.xb, h, count, ws.up, f, 0);
+        matmul.apply(gateUp[layer], ws.xb, h, count);
         ops.swiGlu(ws.gate, 0, ws.up, 0, count * f);
         matmul.apply(lw.wDown(), ws.gate, f, count, ws.xb, h, 0);
         ops.add(ws.x, 0, ws.xb, 0, count * h);

@@ -40,10 +40,9 @@ public final class MatMul {
      * @param y       output, token t row r at {@code y[t * yStride + yOff + r]}
      */
     public void apply(Linear w, float[] x, int xStride, int tokens, float[] y, int yStride, int yOff) {
-        if (w.cols() * TILE_ROWS > tiles[0].length) {
-            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns exceed the workspace");
-        }
+        checkWidth(w);
         Task t = task;
+        t.group = null;
         t.w = w;
         t.x = x;
         t.xStride = xStride;
@@ -57,7 +56,39 @@ public final class MatMul {
         t.y = null;
     }
 
+    /**
+     * Several matrices applied to the same input in one parallel dispatch (q/k/v, gate/up): one synchronization
+     * instead of several, and one balanced split of all their rows. Output i goes to {@code outputs[i]} with its
+     * row width as stride.
+     */
+    public record Group(Linear[] weights, float[][] outputs) {
+        int totalRows() {
+            int n = 0;
+            for (Linear w : weights) n += w.rows();
+            return n;
+        }
+    }
+
+    public void apply(Group g, float[] x, int xStride, int tokens) {
+        for (Linear w : g.weights()) checkWidth(w);
+        Task t = task;
+        t.group = g;
+        t.x = x;
+        t.xStride = xStride;
+        t.tokens = tokens;
+        pool.parallelFor(g.totalRows(), t);
+        t.group = null;
+        t.x = null;
+    }
+
+    private void checkWidth(Linear w) {
+        if (w.cols() * TILE_ROWS > tiles[0].length) {
+            throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns exceed the workspace");
+        }
+    }
+
     private final class Task implements RangeTask {
+        Group group;
         Linear w;
         float[] x;
         float[] y;
@@ -65,6 +96,24 @@ public final class MatMul {
 
         @Override
         public void run(int worker, int from, int to) {
+            if (group == null) {
+                runMatrix(worker, w, y, yStride, yOff, from, to);
+                return;
+            }
+            // Concatenated row space: matrix i owns [base, base + rows_i).
+            int base = 0;
+            Linear[] ws = group.weights();
+            for (int i = 0; i < ws.length; i++) {
+                int lo = Math.max(from, base), hi = Math.min(to, base + ws[i].rows());
+                if (lo < hi) {
+                    runMatrix(worker, ws[i], group.outputs()[i], ws[i].rows(), 0, lo - base, hi - base);
+                }
+                base += ws[i].rows();
+            }
+        }
+
+        /** Rows [from, to) of {@code w}, written at {@code y[t * yStride + yOff + r]}. */
+        private void runMatrix(int worker, Linear w, float[] y, int yStride, int yOff, int from, int to) {
             if (tokens == 1) {
                 for (int r = from; r < to; r++) {
                     y[yOff + r] = w.kernel().dot(w.data(), w.rowOffset(r), x, 0, w.cols());
@@ -80,19 +129,20 @@ public final class MatMul {
                     for (int r = r0; r < r1; r++) {
                         w.kernel().dequantize(w.data(), w.rowOffset(r), tile, (r - r0) * cols, cols);
                     }
-                    tileProduct(tile, r0, r1 - r0, cols, t0, t1);
+                    tileProduct(tile, r0, r1 - r0, cols, t0, t1, y, yStride, yOff);
                 }
             }
         }
 
         /** Y[t][r0 + i] for i < nRows, t in [t0, t1), from the dequantized tile rows. */
-        private void tileProduct(float[] tile, int r0, int nRows, int cols, int t0, int t1) {
+        private void tileProduct(float[] tile, int r0, int nRows, int cols, int t0, int t1, float[] y, int yStride,
+                                 int yOff) {
             int i = 0;
             if (vectorized) {
                 for (; i + 4 <= nRows; i += 4) {
                     int t = t0;
                     for (; t + 4 <= t1; t += 4) {
-                        kernel4x4(tile, i * cols, cols, t, r0 + i);
+                        kernel4x4(tile, i * cols, cols, t, y, t * yStride + yOff + r0 + i, yStride);
                     }
                     for (; t < t1; t++) {
                         for (int k = 0; k < 4; k++) {
@@ -112,7 +162,7 @@ public final class MatMul {
          * Four tile rows against four tokens: 16 accumulators, 8 loads per 16 FMAs; weights and activations are
          * each loaded once per k step and reused four times.
          */
-        private void kernel4x4(float[] tile, int wOff, int cols, int t, int row) {
+        private void kernel4x4(float[] tile, int wOff, int cols, int t, float[] y, int y0, int yStride) {
             int x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
             int w0 = wOff, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
             FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
@@ -135,15 +185,14 @@ public final class MatMul {
                 r = FloatVector.fromArray(F, tile, w3 + k);
                 a30 = r.fma(v0, a30); a31 = r.fma(v1, a31); a32 = r.fma(v2, a32); a33 = r.fma(v3, a33);
             }
-            int y0 = t * yStride + yOff + row;
-            store(y0, a00, a10, a20, a30, tile, w0, x, x0, k, cols);
-            store(y0 + yStride, a01, a11, a21, a31, tile, w0, x, x1, k, cols);
-            store(y0 + 2 * yStride, a02, a12, a22, a32, tile, w0, x, x2, k, cols);
-            store(y0 + 3 * yStride, a03, a13, a23, a33, tile, w0, x, x3, k, cols);
+            store(y, y0, a00, a10, a20, a30, tile, w0, x, x0, k, cols);
+            store(y, y0 + yStride, a01, a11, a21, a31, tile, w0, x, x1, k, cols);
+            store(y, y0 + 2 * yStride, a02, a12, a22, a32, tile, w0, x, x2, k, cols);
+            store(y, y0 + 3 * yStride, a03, a13, a23, a33, tile, w0, x, x3, k, cols);
         }
 
         /** Reduces one token's four row accumulators and adds the scalar tail k .. cols. */
-        private void store(int yIdx, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3,
+        private void store(float[] y, int yIdx, FloatVector r0, FloatVector r1, FloatVector r2, FloatVector r3,
                            float[] tile, int w0, float[] xs, int xo, int k, int cols) {
             float s0 = r0.reduceLanes(VectorOperators.ADD);
             float s1 = r1.reduceLanes(VectorOperators.ADD);

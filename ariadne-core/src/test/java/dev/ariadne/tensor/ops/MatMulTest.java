@@ -59,4 +59,38 @@ class MatMulTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "group tokens={0}")
+    @CsvSource({"1", "6"})
+    void groupEqualsSeparateProducts(int tokens) {
+        GGMLType type = GGMLType.Q8_0;
+        WeightFormat f = WeightFormat.of(type);
+        int cols = 64;
+        int[] rows = {37, 8, 20};
+        SplittableRandom rnd = new SplittableRandom(7);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            Linear[] ws = new Linear[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                long rowBytes = type.bytesFor(cols);
+                MemorySegment seg = arena.allocate(rowBytes * rows[i]);
+                float[] row = new float[cols];
+                for (int r = 0; r < rows[i]; r++) {
+                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
+                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
+                }
+                ws[i] = new Linear("w" + i, type, f.vector(), seg, rows[i], cols, rowBytes);
+            }
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            MatMul mm = new MatMul(pool, cols, true);
+            float[][] grouped = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) grouped[i] = new float[tokens * rows[i]];
+            mm.apply(new MatMul.Group(ws, grouped), x, cols, tokens);
+            for (int i = 0; i < rows.length; i++) {
+                float[] alone = new float[tokens * rows[i]];
+                mm.apply(ws[i], x, cols, tokens, alone, rows[i], 0);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(alone, grouped[i], "matrix " + i);
+            }
+        }
+    }
 }
