@@ -89,7 +89,10 @@ class MatMulTest {
             for (int i = 0; i < rows.length; i++) {
                 float[] alone = new float[tokens * rows[i]];
                 mm.apply(ws[i], x, cols, tokens, alone, rows[i], 0);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(alone, grouped[i], "matrix " + i);
+                // Tile boundaries differ between the two splits, so the summation order may too.
+                for (int j = 0; j < alone.length; j++) {
+                    assertEquals(alone[j], grouped[i][j], 1e-5 * Math.max(1, Math.abs(alone[j])), "matrix " + i);
+                }
             }
         }
     }
