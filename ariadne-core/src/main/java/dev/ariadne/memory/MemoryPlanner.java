@@ -134,7 +134,7 @@ public final class MemoryPlanner {
         }
         DeploymentSettings settings = new DeploymentSettings(1, wd != null ? wd.label : "GGUF", kvd, in.blockSize(),
                 maxLen, tokens);
-        return new DevicePlan("cpu", "Ariadne CPU engine, " + host.describe(), settings, footprint, budget,
+        return new DevicePlan("cpu", host.describe(), settings, footprint, budget,
                 activationHow, kv, capacity, dcaBuffers, null, whatIf, notes);
     }
 

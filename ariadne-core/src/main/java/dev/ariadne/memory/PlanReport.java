@@ -45,7 +45,7 @@ public final class PlanReport {
         if (p.capacity() != null) {
             out.add(p.capacity().perRequestLine());
         }
-        if (p.budget().ranks().size() > 1) {
+        if (p.budget().ranks().stream().map(r -> r.kv().bytes()).distinct().count() > 1) {
             out.add("Per rank (vLLM uses the smallest rank's blocks on every rank):");
             out.addAll(rankTable(p));
         }
@@ -104,7 +104,10 @@ public final class PlanReport {
         }
         out.add("Weights " + b.weights() + "; activation peak " + b.activation() + "; other " + b.other());
         if (b.known()) {
-            out.add("KV cache memory: " + b.smallest().kv() + (b.ranks().size() > 1 ? " on the smallest rank" : ""));
+            Amount kv = b.smallest().kv();
+            String where = b.ranks().size() > 1 ? " on the smallest rank" : "";
+            out.add(kv.bytes() >= 0 ? "KV cache memory: " + kv + where
+                    : "KV cache memory: none" + where + ", short by " + ByteSize.gib(-kv.bytes()) + " (" + kv.origin() + ")");
         }
         KvFootprint kv = p.kv();
         int bs = p.settings().blockSize();
