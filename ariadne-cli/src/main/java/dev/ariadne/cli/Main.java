@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Long-context LLM inference on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                PlanCommand.class,
         })
 public final class Main implements Runnable {
 
