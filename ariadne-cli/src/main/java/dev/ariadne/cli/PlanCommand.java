@@ -30,9 +30,9 @@ import java.util.concurrent.Callable;
  * concurrency for a GPU deployment with vLLM's arithmetic, and for Ariadne's CPU engine on this machine.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Plan memory: weights and KV cache per rank, blocks, maximum concurrency, the largest",
-                "max-model-len, DCA buffers, and a what-if table, for a GPU deployment (vLLM semantics) and for",
-                "Ariadne's CPU engine on this machine. Sizes: 21.66GiB, 512MiB, 80GB or plain bytes."})
+        description = "Plan memory: weights and KV cache per rank, blocks, maximum concurrency, the largest"
+                + " max-model-len, DCA buffers, and a what-if table, for a GPU deployment (vLLM semantics) and for"
+                + " Ariadne's CPU engine on this machine. Sizes: 21.66GiB, 512MiB, 80GB or plain bytes.")
 public final class PlanCommand implements Callable<Integer> {
 
     @Spec

@@ -59,8 +59,9 @@ public final class PlanReport {
                         p.dca().maxUtilization()));
             }
         }
-        out.add(p.budget().known() ? "What if (KV budget " + ByteSize.gib(p.budget().smallest().kv().bytes())
-                + " on the smallest rank; memory/rank is what one request needs at utilization "
+        out.add(p.budget().known() ? "What if (KV budget " + ByteSize.gib(Math.max(0, p.budget().smallest().kv().bytes()))
+                + (p.budget().ranks().size() > 1 ? " on the smallest rank" : "")
+                + "; memory/rank is what one request needs at utilization "
                 + String.format(Locale.ROOT, "%.2f", p.budget().utilization()) + "):"
                 : "What if (no budget given: memory/rank is what one request needs at utilization "
                 + String.format(Locale.ROOT, "%.2f", p.budget().utilization()) + "):");
@@ -72,12 +73,13 @@ public final class PlanReport {
     private static String weightsLine(DevicePlan p) {
         WeightFootprint w = p.weights();
         int tp = w.tensorParallel();
-        StringBuilder s = new StringBuilder("Weights per rank: " + ByteSize.gib(w.bytesPerRank()) + " from "
+        StringBuilder s = new StringBuilder((tp > 1 ? "Weights per rank: " : "Weights: ") + ByteSize.gib(w.bytesPerRank())
+                + " from "
                 + w.source() + ", " + ByteSize.count(w.parametersPerRank()) + " parameters");
         if (tp > 1) {
             s.append("; vocabulary, attention and MLP/experts split ").append(tp)
-                    .append(" ways, norms and routers replicated (").append(ByteSize.human(w.replicatedBytesPerRank()))
-                    .append(")");
+                    .append(" ways; norms, routers").append(p.kv().mla() ? ", MLA down-projections" : "")
+                    .append(" replicated (").append(ByteSize.human(w.replicatedBytesPerRank())).append(")");
             int kvHeads = p.kv().kvHeads();
             if (!p.kv().mla() && kvHeads < tp) {
                 s.append(", K/V projections replicated ").append(tp / kvHeads).append("x (")
