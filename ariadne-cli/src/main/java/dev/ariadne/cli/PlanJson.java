@@ -1,5 +1,6 @@
 package dev.ariadne.cli;
 
+import dev.ariadne.memory.Amount;
 import dev.ariadne.memory.ByteSize;
 import dev.ariadne.memory.DcaCheck;
 import dev.ariadne.memory.DevicePlan;
@@ -8,7 +9,6 @@ import dev.ariadne.memory.MemoryPlan;
 import dev.ariadne.memory.PlanReport;
 import dev.ariadne.memory.RankBudget;
 import dev.ariadne.memory.WhatIfRow;
-import dev.ariadne.memory.Amount;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,26 +65,39 @@ final class PlanJson {
                 "human", ByteSize.human(kv.bytesPerToken()), "explain", kv.explain(),
                 "page_bytes", kv.pageBytes(s.blockSize()), "block_bytes", kv.blockBytes(s.blockSize())));
         if (p.capacity() != null) {
-            KvCapacity c = p.capacity();
-            m.put("capacity", map("available_bytes", c.availableBytes(), "num_blocks", c.numBlocks(),
-                    "tokens", c.tokens(), "blocks_per_request", c.blocksPerRequest(),
-                    "bytes_per_request", c.bytesPerRequest(), "max_concurrency", c.concurrency(),
-                    "max_concurrency_text", String.format(Locale.ROOT, "%.2fx", c.concurrency()),
-                    "fits_one_request", c.fitsOneRequest(), "largest_max_model_len", c.largestMaxModelLen(),
-                    "lines", List.of(c.sizeLine(), c.concurrencyLine(), c.perRequestLine())));
+            m.put("capacity", capacity(p.capacity()));
         }
         if (p.dcaBuffers() != null) {
-            Map<String, Object> dca = map("buffer_bytes", p.dcaBuffers().bytes(), "how", p.dcaBuffers().how());
-            if (p.dca() != null) {
-                List<Object> fits = new ArrayList<>();
-                for (DcaCheck.Fit f : p.dca().fits()) {
-                    fits.add(map("utilization", f.utilization(), "free_bytes", f.freeBytes(), "fits", f.fits()));
-                }
-                dca.put("fits", fits);
-                dca.put("max_utilization", p.dca().maxUtilization());
-            }
-            m.put("dca", dca);
+            m.put("dca", dca(p));
         }
+        m.put("what_if", whatIf(p));
+        m.put("notes", p.notes());
+        return m;
+    }
+
+    private static Map<String, Object> capacity(KvCapacity c) {
+        return map("available_bytes", c.availableBytes(), "num_blocks", c.numBlocks(),
+                "tokens", c.tokens(), "blocks_per_request", c.blocksPerRequest(),
+                "bytes_per_request", c.bytesPerRequest(), "max_concurrency", c.concurrency(),
+                "max_concurrency_text", String.format(Locale.ROOT, "%.2fx", c.concurrency()),
+                "fits_one_request", c.fitsOneRequest(), "largest_max_model_len", c.largestMaxModelLen(),
+                "lines", List.of(c.sizeLine(), c.concurrencyLine(), c.perRequestLine()));
+    }
+
+    private static Map<String, Object> dca(DevicePlan p) {
+        Map<String, Object> dca = map("buffer_bytes", p.dcaBuffers().bytes(), "how", p.dcaBuffers().how());
+        if (p.dca() != null) {
+            List<Object> fits = new ArrayList<>();
+            for (DcaCheck.Fit f : p.dca().fits()) {
+                fits.add(map("utilization", f.utilization(), "free_bytes", f.freeBytes(), "fits", f.fits()));
+            }
+            dca.put("fits", fits);
+            dca.put("max_utilization", p.dca().maxUtilization());
+        }
+        return dca;
+    }
+
+    private static List<Object> whatIf(DevicePlan p) {
         List<Object> whatIf = new ArrayList<>();
         for (WhatIfRow r : p.whatIf()) {
             Map<String, Object> row = map("max_model_len", r.maxModelLen(), "kv_cache_dtype", r.kvCacheDtype().label,
@@ -97,9 +110,7 @@ final class PlanJson {
             if (!r.note().isEmpty()) row.put("note", r.note());
             whatIf.add(row);
         }
-        m.put("what_if", whatIf);
-        m.put("notes", p.notes());
-        return m;
+        return whatIf;
     }
 
     private static Map<String, Object> amount(Amount a) {

@@ -53,18 +53,7 @@ public final class MemoryPlanner {
         Amount other = in.otherMemory() != null ? Amount.given(in.otherMemory())
                 : new Amount(DEFAULT_GPU_OTHER, "assumed: CUDA context and NCCL, vLLM's non-torch memory");
 
-        List<RankBudget> ranks = new ArrayList<>();
-        long nonKv = weights.bytes() + activation.bytes() + other.bytes();
-        if (!in.kvCacheMemory().isEmpty() || !in.deviceMemory().isEmpty()) {
-            for (int r = 0; r < tp; r++) {
-                long total = in.deviceMemory().isEmpty() ? 0 : PlanInputs.forRank(in.deviceMemory(), r);
-                double requested = total * in.utilization();
-                Amount kv = !in.kvCacheMemory().isEmpty() ? Amount.given(PlanInputs.forRank(in.kvCacheMemory(), r))
-                        : new Amount((long) Math.floor(requested - nonKv),
-                        "total x utilization - weights - activation - other");
-                ranks.add(new RankBudget(r, total, (long) Math.floor(requested), kv));
-            }
-        }
+        List<RankBudget> ranks = gpuRanks(in, weights.bytes() + activation.bytes() + other.bytes());
         MemoryBudget budget = new MemoryBudget(in.utilization(), weights, activation, other, ranks);
         KvFootprint kv = KvFootprint.of(shape, tp, kvd);
         KvCapacity capacity = budget.known()
@@ -91,6 +80,25 @@ public final class MemoryPlanner {
                 maxLen, in.maxNumBatchedTokens());
         return new DevicePlan("gpu", device, settings, footprint, budget, activationHow, kv, capacity, dcaBuffers, dca,
                 whatIf, notes);
+    }
+
+    /**
+     * Each rank's KV budget: given ({@code --kv-cache-memory}), or {@code total x utilization - non-KV} from the
+     * device's memory; none when neither is known.
+     */
+    private static List<RankBudget> gpuRanks(PlanInputs in, long nonKv) {
+        List<RankBudget> ranks = new ArrayList<>();
+        if (in.kvCacheMemory().isEmpty() && in.deviceMemory().isEmpty()) {
+            return ranks;
+        }
+        for (int r = 0; r < in.tensorParallel(); r++) {
+            long total = in.deviceMemory().isEmpty() ? 0 : PlanInputs.forRank(in.deviceMemory(), r);
+            double requested = total * in.utilization();
+            Amount kv = !in.kvCacheMemory().isEmpty() ? Amount.given(PlanInputs.forRank(in.kvCacheMemory(), r))
+                    : new Amount((long) Math.floor(requested - nonKv), "total x utilization - weights - activation - other");
+            ranks.add(new RankBudget(r, total, (long) Math.floor(requested), kv));
+        }
+        return ranks;
     }
 
     /** Ariadne's CPU engine on a machine with {@code host}'s memory: one rank, fp32 activations. */
