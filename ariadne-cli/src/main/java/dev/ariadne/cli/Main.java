@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 PerplexityCommand.class,
                 BenchCommand.class,
+                PlanCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,24 @@
+package dev.ariadne.memory;
+
+import dev.ariadne.json.JsonObject;
+
+/**
+ * Dual Chunk Attention ({@code dual_chunk_attention_config} of Qwen2.5-7B/14B-Instruct-1M). Queries attend to their
+ * own chunk, the previous one and everything earlier with three rotations; {@code chunkLen = chunkSize - localSize}.
+ */
+public record DcaConfig(int chunkSize, int localSize, int originalMaxPositions) {
+
+    public static DcaConfig from(JsonObject o) {
+        return new DcaConfig(o.getInt("chunk_size"), o.getInt("local_size", 0),
+                o.getInt("original_max_position_embeddings", 0));
+    }
+
+    public int chunkLen() {
+        return chunkSize - localSize;
+    }
+
+    /** Context length above which vLLM's DCA backend switches to vertical-and-slash sparse attention. */
+    public static final int SPARSE_THRESHOLD = 32_768;
+    /** Queries vLLM's DCA backend scores against the whole context to pick the sparse pattern. */
+    public static final int SPARSE_LAST_Q = 64;
+}
