@@ -12,6 +12,9 @@ import dev.ariadne.quant.KernelProvider;
 import dev.ariadne.sample.Sampler;
 import dev.ariadne.sample.SamplingParams;
 import dev.ariadne.tensor.ops.ComputePool;
+import dev.ariadne.tokenizer.Tokenizer;
+
+import java.util.Optional;
 
 import java.util.logging.Logger;
 
@@ -35,6 +38,7 @@ public final class LLM implements AutoCloseable {
     private final int[] oneToken = new int[1];
     private final int maxModelLen;
     private ContiguousKvCache kv;
+    private Optional<Tokenizer> tokenizer;
 
     private LLM(EngineConfig config, ComputePool pool, KernelProvider kernels, ModelSource source) {
         this.config = config;
@@ -96,6 +100,14 @@ public final class LLM implements AutoCloseable {
 
     public ModelSource source() {
         return source;
+    }
+
+    /** The model's tokenizer, loaded on first use; empty when the model ships none (e.g. dummy weights). */
+    public synchronized Optional<Tokenizer> tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = source.tokenizer();
+        }
+        return tokenizer;
     }
 
     public KernelProvider kernels() {

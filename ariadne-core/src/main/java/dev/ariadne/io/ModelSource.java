@@ -2,6 +2,7 @@ package dev.ariadne.io;
 
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.tensor.WeightTensor;
+import dev.ariadne.tokenizer.Tokenizer;
 
 import java.util.Optional;
 
@@ -15,6 +16,14 @@ public interface ModelSource extends AutoCloseable {
 
     /** The tensor with the canonical name, if the source has it. */
     Optional<WeightTensor> find(String canonicalName);
+
+    /**
+     * The tokenizer that ships with the model (GGUF metadata, tokenizer.json of a Hugging Face directory or beside
+     * a dummy model's config.json), if any.
+     */
+    default Optional<Tokenizer> tokenizer() {
+        return Optional.empty();
+    }
 
     /** Where the model came from, for messages. */
     String description();

@@ -158,7 +158,8 @@ public final class DecoderModel {
         attention.tokens = count;
         attention.startPos = startPos;
         attention.kv = kv;
-        pool.parallelFor(c.numHeads() * count, attention);
+        long work = (long) c.numHeads() * count * (startPos + count) * hd * 2;
+        pool.parallelFor(c.numHeads() * count, attention, work);
         attention.kv = null;
         // Output projection into xb (free now), then the residual add.
         matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);

@@ -8,6 +8,8 @@ import dev.ariadne.quant.Quantizer;
 import dev.ariadne.quant.WeightFormat;
 import dev.ariadne.tensor.GGMLType;
 import dev.ariadne.tensor.WeightTensor;
+import dev.ariadne.tokenizer.Tokenizer;
+import dev.ariadne.tokenizer.Tokenizers;
 import dev.ariadne.tensor.ops.ComputePool;
 
 import java.lang.foreign.Arena;
@@ -112,6 +114,13 @@ public final class DummyModelSource implements ModelSource {
     @Override
     public Optional<WeightTensor> find(String canonicalName) {
         return Optional.ofNullable(tensors.get(canonicalName));
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        Path dir = configPath.toAbsolutePath().getParent();
+        return dir != null && java.nio.file.Files.exists(dir.resolve("tokenizer.json"))
+                ? Optional.of(Tokenizers.fromTokenizerJson(dir)) : Optional.empty();
     }
 
     @Override

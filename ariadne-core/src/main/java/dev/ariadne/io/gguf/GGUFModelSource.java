@@ -5,6 +5,8 @@ import dev.ariadne.config.ModelConfig;
 import dev.ariadne.config.RopeStyle;
 import dev.ariadne.io.ModelSource;
 import dev.ariadne.tensor.WeightTensor;
+import dev.ariadne.tokenizer.Tokenizer;
+import dev.ariadne.tokenizer.Tokenizers;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -100,6 +102,12 @@ public final class GGUFModelSource implements ModelSource {
         GGUFTensorInfo t = file.tensors().get(canonicalName);
         if (t == null) return Optional.empty();
         return Optional.of(new WeightTensor(t.name(), t.type(), t.ne(), file.tensorData(t), file.path().toString()));
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        if (!file.has("tokenizer.ggml.model")) return Optional.empty();
+        return Optional.of(Tokenizers.fromGGUF(file));
     }
 
     @Override

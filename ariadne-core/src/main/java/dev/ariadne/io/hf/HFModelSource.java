@@ -10,6 +10,8 @@ import dev.ariadne.io.safetensors.SafetensorsFile;
 import dev.ariadne.json.JsonException;
 import dev.ariadne.json.JsonObject;
 import dev.ariadne.tensor.WeightTensor;
+import dev.ariadne.tokenizer.Tokenizer;
+import dev.ariadne.tokenizer.Tokenizers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,6 +158,12 @@ public final class HFModelSource implements ModelSource {
         String hf = TensorNames.toHuggingFace(canonicalName);
         if (hf == null) return Optional.empty();
         return Optional.ofNullable(tensors.get(hf));
+    }
+
+    @Override
+    public Optional<Tokenizer> tokenizer() {
+        Path json = dir.resolve("tokenizer.json");
+        return Files.exists(json) ? Optional.of(Tokenizers.fromTokenizerJson(dir)) : Optional.empty();
     }
 
     @Override

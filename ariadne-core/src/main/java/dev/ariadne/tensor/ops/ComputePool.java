@@ -37,6 +37,21 @@ public final class ComputePool implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Below this many multiply-adds a task runs on the caller alone: waking a worker costs more than it saves (tiny
+     * models such as stories260K would otherwise spend their time in hand-offs).
+     */
+    public static final long MIN_PARALLEL_WORK = 32_768;
+
+    /** As {@link #parallelFor(int, RangeTask)}, on the caller alone when {@code work} is below the threshold. */
+    public void parallelFor(int n, RangeTask task, long work) {
+        if (work < MIN_PARALLEL_WORK) {
+            if (n > 0) task.run(0, 0, n);
+            return;
+        }
+        parallelFor(n, task);
+    }
+
     /** Runs {@code task} over {@code [0, n)} split into one part per thread; returns when all parts are done. */
     public void parallelFor(int n, RangeTask task) {
         if (n <= 0) return;

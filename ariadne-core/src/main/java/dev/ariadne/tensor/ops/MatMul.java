@@ -50,7 +50,7 @@ public final class MatMul {
         t.y = y;
         t.yStride = yStride;
         t.yOff = yOff;
-        pool.parallelFor(w.rows(), t);
+        pool.parallelFor(w.rows(), t, (long) w.rows() * w.cols() * tokens);
         t.w = null;
         t.x = null;
         t.y = null;
@@ -76,7 +76,7 @@ public final class MatMul {
         t.x = x;
         t.xStride = xStride;
         t.tokens = tokens;
-        pool.parallelFor(g.totalRows(), t);
+        pool.parallelFor(g.totalRows(), t, (long) g.totalRows() * g.weights()[0].cols() * tokens);
         t.group = null;
         t.x = null;
     }
