@@ -37,8 +37,24 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
         return 2L * layers * kvHeads * headDim * dtype.bytesPerValue();
     }
 
-    private long offset(int position, int kvHead) {
+    @Override
+    public long rowOffset(int position, int kvHead) {
         return ((long) position * kvHeads + kvHead) * rowBytes;
+    }
+
+    @Override
+    public KvRows rows() {
+        return rows;
+    }
+
+    @Override
+    public MemorySegment keys(int layer) {
+        return keys[layer];
+    }
+
+    @Override
+    public MemorySegment values(int layer) {
+        return values[layer];
     }
 
     @Override
@@ -68,18 +84,8 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
                     + " tokens");
         }
         int n = kvHeads * headDim;
-        rows.store(keys[layer], offset(position, 0), k, kOff, n);
-        rows.store(values[layer], offset(position, 0), v, vOff, n);
-    }
-
-    @Override
-    public float dotKey(int layer, int position, int kvHead, float[] q, int qOff) {
-        return rows.dot(keys[layer], offset(position, kvHead), q, qOff, headDim);
-    }
-
-    @Override
-    public void addValue(int layer, int position, int kvHead, float weight, float[] out, int outOff) {
-        rows.addScaled(values[layer], offset(position, kvHead), weight, out, outOff, headDim);
+        rows.store(keys[layer], rowOffset(position, 0), k, kOff, n);
+        rows.store(values[layer], rowOffset(position, 0), v, vOff, n);
     }
 
     @Override

@@ -2,31 +2,43 @@ package dev.ariadne.model;
 
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.kv.KvCache;
+import dev.ariadne.kv.KvRows;
 import dev.ariadne.tensor.ops.ElementOps;
 import dev.ariadne.tensor.ops.RangeTask;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
 /**
- * Causal grouped-query attention for the tokens of one step, over keys and values read through {@link KvCache}.
- * Work item i is (head h = i / tokens, token t = i % tokens): head-major order gives every thread the same mix of
- * short (early) and long (late) causal rows. Token t at position {@code startPos + t} attends to positions
- * {@code 0 .. startPos + t}; its scores live in the worker's scratch row.
+ * Causal grouped-query attention for the tokens of one step, reading keys and values in place from a
+ * {@link KvCache}. Work item i is (kvHead = i / tokens, token t = i % tokens) and covers the {@code group} query heads
+ * that share that KV head: each key and value row is widened to floats once and used by all of them. KV-head-major
+ * order gives every thread the same mix of short (early) and long (late) causal rows. Token t at position
+ * {@code startPos + t} attends to positions {@code 0 .. startPos + t}.
+ *
+ * <pre>
+ * scores[g][j] = q[t, kvHead*group + g] . K[j, kvHead] / sqrt(headDim)      j <= startPos + t
+ * att[t, kvHead*group + g] = sum_j softmax(scores[g])[j] * V[j, kvHead]
+ * </pre>
  */
 final class AttentionTask implements RangeTask {
     private final ModelConfig c;
     private final Workspace ws;
     private final ElementOps ops;
     private final float scale;
+    private final float[][] rowScratch; // [threads][headDim] one widened K or V row
 
     int layer;
     int tokens;
     int startPos;
     KvCache kv;
 
-    AttentionTask(ModelConfig c, Workspace ws, ElementOps ops) {
+    AttentionTask(ModelConfig c, Workspace ws, ElementOps ops, int threads) {
         this.c = c;
         this.ws = ws;
         this.ops = ops;
         this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        this.rowScratch = new float[threads][c.headDim()];
     }
 
     @Override
@@ -34,21 +46,35 @@ final class AttentionTask implements RangeTask {
         int hd = c.headDim();
         int qDim = c.qDim();
         int group = c.groupSize();
+        int stride = ws.scores[worker].length / group; // scores row of query head g: [g * stride, ...)
         float[] s = ws.scores[worker];
+        float[] row = rowScratch[worker];
+        KvRows rows = kv.rows();
+        MemorySegment keys = kv.keys(layer);
+        MemorySegment values = kv.values(layer);
         for (int i = from; i < to; i++) {
-            int h = i / tokens;
+            int kvHead = i / tokens;
             int t = i % tokens;
-            int kvHead = h / group;
             int n = startPos + t + 1;
-            int qOff = t * qDim + h * hd;
+            int qBase = t * qDim + kvHead * group * hd;
             for (int j = 0; j < n; j++) {
-                s[j] = kv.dotKey(layer, j, kvHead, ws.q, qOff) * scale;
+                rows.widen(keys, kv.rowOffset(j, kvHead), row, 0, hd);
+                for (int g = 0; g < group; g++) {
+                    s[g * stride + j] = ops.dot(row, 0, ws.q, qBase + g * hd, hd) * scale;
+                }
             }
-            float max = ops.max(s, 0, n);
-            float inv = 1f / ops.expShiftedSum(s, 0, n, max);
-            java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
+            for (int g = 0; g < group; g++) {
+                int so = g * stride;
+                float max = ops.max(s, so, n);
+                float inv = 1f / ops.expShiftedSum(s, so, n, max);
+                ops.scale(s, so, n, inv);
+            }
+            Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
             for (int j = 0; j < n; j++) {
-                kv.addValue(layer, j, kvHead, s[j] * inv, ws.att, qOff);
+                rows.widen(values, kv.rowOffset(j, kvHead), row, 0, hd);
+                for (int g = 0; g < group; g++) {
+                    ops.axpy(s[g * stride + j], row, 0, ws.att, qBase + g * hd, hd);
+                }
             }
         }
     }

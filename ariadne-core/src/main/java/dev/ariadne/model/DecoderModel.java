@@ -44,7 +44,7 @@ public final class DecoderModel {
         this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
         this.ws = new Workspace(c, maxTokens, maxContext, pool.threads());
         this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle());
-        this.attention = new AttentionTask(c, ws, ops);
+        this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
         this.gateUp = new MatMul.Group[c.numLayers()];
         for (int l = 0; l < c.numLayers(); l++) {
@@ -159,7 +159,7 @@ public final class DecoderModel {
         attention.startPos = startPos;
         attention.kv = kv;
         long work = (long) c.numHeads() * count * (startPos + count) * hd * 2;
-        pool.parallelFor(c.numHeads() * count, attention, work);
+        pool.parallelFor(c.numKvHeads() * count, attention, work);
         attention.kv = null;
         // Output projection into xb (free now), then the residual add.
         matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);

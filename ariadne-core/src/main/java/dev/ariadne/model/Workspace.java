@@ -18,7 +18,7 @@ final class Workspace {
     final float[] up;      // [maxTokens, intermediate]
     final float[] cos;     // [maxTokens, headDim / 2]
     final float[] sin;     // [maxTokens, headDim / 2]
-    final float[][] scores; // [threads][maxContext]     attention probabilities, per compute thread
+    final float[][] scores; // [threads][group * maxContext] attention probabilities of one KV head's query heads
 
     Workspace(ModelConfig c, int maxTokens, int maxContext, int threads) {
         this.maxTokens = maxTokens;
@@ -32,7 +32,7 @@ final class Workspace {
         up = new float[maxTokens * c.intermediateSize()];
         cos = new float[maxTokens * c.headDim() / 2];
         sin = new float[maxTokens * c.headDim() / 2];
-        scores = new float[threads][maxContext];
+        scores = new float[threads][c.groupSize() * maxContext];
     }
 
     /** Bytes held, for the memory report. */
