@@ -83,7 +83,7 @@ public final class F16 {
         }
 
         private FloatVector load(MemorySegment w, long byteOffset) {
-            return HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, w, byteOffset, LE), F);
+            return HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, w, byteOffset, LE));
         }
     };
 

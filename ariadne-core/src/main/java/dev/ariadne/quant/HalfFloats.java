@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Half-precision (IEEE binary16) and bfloat16 conversions, scalar and lane-wise. The Vector API has no lane-wise
@@ -13,12 +12,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class HalfFloats {
     private HalfFloats() {
     }
-
-    /**
-     * Ints of the same shape as {@link VectorShapes#F}. It must be a constant: a species computed per call (e.g.
-     * {@code withLanes}) keeps C2 from intrinsifying the conversion, which then runs ~30x slower.
-     */
-    private static final VectorSpecies<Integer> I = VectorShapes.F.withLanes(int.class);
 
     /** 2^112 as a float: rescales the half exponent bias (15) to the float bias (127), subnormals included. */
     private static final float HALF_EXPONENT_REBIAS = Float.intBitsToFloat(0x77800000);
@@ -29,6 +22,15 @@ public final class HalfFloats {
 
     public static short floatToF16(float v) {
         return Float.floatToFloat16(v);
+    }
+
+    /**
+     * The f16 nearest to {@code v} whose magnitude is at least |v| (finite v below the f16 maximum): a scale stored
+     * this way never shrinks, so the quantizers that use it never clip the value that set the scale.
+     */
+    public static short floatToF16NotSmaller(float v) {
+        short h = Float.floatToFloat16(v);
+        return Math.abs(Float.float16ToFloat(h)) < Math.abs(v) ? (short) (h + 1) : h;
     }
 
     public static float bf16ToFloat(short bits) {
@@ -47,18 +49,20 @@ public final class HalfFloats {
     /**
      * Lane-wise f16 to f32 for finite inputs (normal, subnormal, zero): place exponent and mantissa 13 bits up, scale
      * by 2^112 to rebias, restore the sign. Infinities and NaNs come out as large finite values; weights have none.
+     * LANES shorts ({@link VectorShapes#S}) in, LANES floats ({@link VectorShapes#F}) out; the widening is the
+     * sign-extending S2I (the bits above 15 are masked off), which C2 compiles to one instruction.
      */
-    public static FloatVector f16ToFloat(ShortVector half, VectorSpecies<Float> species) {
-        IntVector bits = (IntVector) half.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+    public static FloatVector f16ToFloat(ShortVector half) {
+        IntVector bits = (IntVector) half.convertShape(VectorOperators.S2I, VectorShapes.I, 0);
         IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         IntVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
         FloatVector unsigned = magnitude.reinterpretAsFloats().mul(HALF_EXPONENT_REBIAS);
         return unsigned.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
-    /** Lane-wise bf16 to f32: the bf16 bits are the top half of the f32 bits. */
-    public static FloatVector bf16ToFloat(ShortVector bf16, VectorSpecies<Float> species) {
-        IntVector bits = (IntVector) bf16.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+    /** Lane-wise bf16 to f32: the bf16 bits are the top half of the f32 bits (the sign extension shifts out). */
+    public static FloatVector bf16ToFloat(ShortVector bf16) {
+        IntVector bits = (IntVector) bf16.convertShape(VectorOperators.S2I, VectorShapes.I, 0);
         return bits.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 }

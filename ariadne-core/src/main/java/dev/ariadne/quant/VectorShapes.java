@@ -2,6 +2,7 @@ package dev.ariadne.quant;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,7 +11,8 @@ import java.nio.ByteOrder;
 
 /**
  * The species every Vector API kernel uses: the preferred float shape, and byte and short species with the same
- * lane count, so that one load of packed values widens to exactly one float vector.
+ * lane count, so that one load of packed values widens to exactly one float vector. Kernels must name these
+ * constants: a species computed at run time (for example with withLanes) makes C2 give up the intrinsics.
  */
 public final class VectorShapes {
     private VectorShapes() {
@@ -24,5 +26,7 @@ public final class VectorShapes {
     /** Shorts with LANES lanes (256 bits for AVX-512, 128 bits for AVX2). */
     public static final VectorSpecies<Short> S = LANES >= 8
             ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
+    /** Ints with LANES lanes (the same shape as F): where widened bytes and shorts are combined. */
+    public static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     public static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 }

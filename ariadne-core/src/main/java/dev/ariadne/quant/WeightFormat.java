@@ -16,7 +16,13 @@ public record WeightFormat(GGMLType type, RowKernel scalar, RowKernel vector, Qu
     static {
         register(new WeightFormat(GGMLType.F32, F32.SCALAR, F32.VECTOR, F32.QUANTIZER));
         register(new WeightFormat(GGMLType.F16, F16.SCALAR, F16.VECTOR, F16.QUANTIZER));
+        register(new WeightFormat(GGMLType.BF16, BF16.SCALAR, BF16.VECTOR, BF16.QUANTIZER));
         register(new WeightFormat(GGMLType.Q8_0, Q8_0.SCALAR, Q8_0.VECTOR, Q8_0.QUANTIZER));
+        register(new WeightFormat(GGMLType.Q4_0, Q4_0.SCALAR, Q4_0.VECTOR, Q4_0.QUANTIZER));
+        register(new WeightFormat(GGMLType.Q5_0, Q5_0.SCALAR, Q5_0.VECTOR, Q5_0.QUANTIZER));
+        register(new WeightFormat(GGMLType.Q4_K, Q4_K.SCALAR, Q4_K.VECTOR, Q4_K.QUANTIZER));
+        register(new WeightFormat(GGMLType.Q5_K, Q5_K.SCALAR, Q5_K.VECTOR, Q5_K.QUANTIZER));
+        register(new WeightFormat(GGMLType.Q6_K, Q6_K.SCALAR, Q6_K.VECTOR, Q6_K.QUANTIZER));
     }
 
     private static void register(WeightFormat f) {

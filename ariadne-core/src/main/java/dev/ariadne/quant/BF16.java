@@ -1,0 +1,103 @@
+package dev.ariadne.quant;
+
+import dev.ariadne.tensor.GGMLType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.ariadne.quant.VectorShapes.F;
+import static dev.ariadne.quant.VectorShapes.LANES;
+import static dev.ariadne.quant.VectorShapes.LE;
+import static dev.ariadne.quant.VectorShapes.S;
+
+/** bfloat16 weights (ggml BF16): the top 16 bits of a float32. */
+public final class BF16 {
+    private BF16() {
+    }
+
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    public static final RowKernel SCALAR = new RowKernel() {
+        @Override
+        public GGMLType type() {
+            return GGMLType.BF16;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int count) {
+            for (int i = 0; i < count; i++) {
+                dst[dstOff + i] = HalfFloats.bf16ToFloat(w.get(SHORT, offset + 2L * i));
+            }
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, float[] x, int xOff, int count) {
+            float sum = 0f;
+            for (int i = 0; i < count; i++) {
+                sum += HalfFloats.bf16ToFloat(w.get(SHORT, offset + 2L * i)) * x[xOff + i];
+            }
+            return sum;
+        }
+    };
+
+    public static final RowKernel VECTOR = new RowKernel() {
+        @Override
+        public GGMLType type() {
+            return GGMLType.BF16;
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int count) {
+            int i = 0;
+            int bound = count - count % LANES;
+            for (; i < bound; i += LANES) {
+                load(w, offset + 2L * i).intoArray(dst, dstOff + i);
+            }
+            for (; i < count; i++) {
+                dst[dstOff + i] = HalfFloats.bf16ToFloat(w.get(SHORT, offset + 2L * i));
+            }
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, float[] x, int xOff, int count) {
+            // Two accumulators: with the cheap bf16 widening (zero-extend, shift) they already outrun memory.
+            FloatVector a0 = FloatVector.zero(F), a1 = a0;
+            int i = 0;
+            int bound2 = count - count % (2 * LANES);
+            for (; i < bound2; i += 2 * LANES) {
+                a0 = load(w, offset + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+                a1 = load(w, offset + 2L * (i + LANES)).fma(FloatVector.fromArray(F, x, xOff + i + LANES), a1);
+            }
+            int bound = count - count % LANES;
+            for (; i < bound; i += LANES) {
+                a0 = load(w, offset + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            }
+            float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            for (; i < count; i++) {
+                sum += HalfFloats.bf16ToFloat(w.get(SHORT, offset + 2L * i)) * x[xOff + i];
+            }
+            return sum;
+        }
+
+        private FloatVector load(MemorySegment w, long byteOffset) {
+            return HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, w, byteOffset, LE));
+        }
+    };
+
+    public static final Quantizer QUANTIZER = new Quantizer() {
+        @Override
+        public GGMLType type() {
+            return GGMLType.BF16;
+        }
+
+        @Override
+        public void quantize(float[] src, int srcOff, int count, MemorySegment dst, long offset) {
+            for (int i = 0; i < count; i++) {
+                dst.set(SHORT, offset + 2L * i, HalfFloats.floatToBf16(src[srcOff + i]));
+            }
+        }
+    };
+}
