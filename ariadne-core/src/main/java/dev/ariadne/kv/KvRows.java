@@ -3,25 +3,41 @@ package dev.ariadne.kv;
 import dev.ariadne.quant.HalfFloats;
 import dev.ariadne.quant.KernelProvider;
 import dev.ariadne.quant.RowKernel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.ariadne.quant.VectorShapes.F;
+import static dev.ariadne.quant.VectorShapes.LANES;
+import static dev.ariadne.quant.VectorShapes.LE;
+import static dev.ariadne.quant.VectorShapes.S;
+
 /**
- * Writes and reads KV rows (headDim values) in the cache's element type: {@code store} narrows from float once per
- * token; {@code widen} reuses the weight format's vectorized dequantize, so attention widens each row once and
- * serves every query head of its group from floats.
+ * The KV rows of one element type, and the two attention kernels that read them in place for the query heads of
+ * one KV head (a GQA group):
+ * <pre>
+ * scores(g, j)  = scale * q_g . K[j]                         j < n
+ * out_g        += sum_j p(g, j) * V[j]
+ * </pre>
+ * The vector path widens each chunk of a K or V row once and uses it for every query head of the group, straight
+ * from the cache (no scratch copy). The scalar path widens whole rows into a scratch row: it is the reference.
  */
 public final class KvRows {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final int MAX_GROUP = 16;
 
     private final KvCacheDType dtype;
     private final RowKernel kernel;
+    private final boolean vectorized;
 
     public KvRows(KvCacheDType dtype, KernelProvider kernels) {
         this.dtype = dtype;
         this.kernel = kernels.kernel(dtype.storage);
+        this.vectorized = kernels.vectorized();
     }
 
     public KvCacheDType dtype() {
@@ -43,5 +59,97 @@ public final class KvRows {
     /** {@code dst[dstOff + i] = row[i]} for {@code i < n}: one stored row widened to floats. */
     public void widen(MemorySegment seg, long offset, float[] dst, int dstOff, int n) {
         kernel.dequantize(seg, offset, dst, dstOff, n);
+    }
+
+    /**
+     * {@code s[g * stride + j] = scale * q[qBase + g*hd ..] . K[j]} for the {@code group} query heads of
+     * {@code kvHead} and positions {@code j < n}.
+     *
+     * @param row scratch of at least hd floats (scalar path)
+     */
+    public void scores(KvCache kv, MemorySegment keys, int kvHead, int n, float[] q, int qBase, int group, int hd,
+                       float scale, float[] s, int stride, float[] row) {
+        if (!vectorized || hd % LANES != 0 || group > MAX_GROUP) {
+            for (int j = 0; j < n; j++) {
+                widen(keys, kv.rowOffset(j, kvHead), row, 0, hd);
+                for (int g = 0; g < group; g++) {
+                    float dot = 0f;
+                    for (int c = 0; c < hd; c++) dot += row[c] * q[qBase + g * hd + c];
+                    s[g * stride + j] = dot * scale;
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            long off = kv.rowOffset(j, kvHead);
+            if (group == 2) {
+                // The common GQA ratio gets two live accumulators and no inner loop over heads.
+                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                for (int c = 0; c < hd; c += LANES) {
+                    FloatVector k = load(keys, off, c);
+                    a0 = k.fma(FloatVector.fromArray(F, q, qBase + c), a0);
+                    a1 = k.fma(FloatVector.fromArray(F, q, qBase + hd + c), a1);
+                }
+                s[j] = a0.reduceLanes(VectorOperators.ADD) * scale;
+                s[stride + j] = a1.reduceLanes(VectorOperators.ADD) * scale;
+            } else {
+                for (int g = 0; g < group; g++) {
+                    FloatVector a = FloatVector.zero(F);
+                    for (int c = 0; c < hd; c += LANES) {
+                        a = load(keys, off, c).fma(FloatVector.fromArray(F, q, qBase + g * hd + c), a);
+                    }
+                    s[g * stride + j] = a.reduceLanes(VectorOperators.ADD) * scale;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[outBase + g*hd ..] = sum_j p[g * stride + j] * V[j]} for the group's query heads (overwrites out).
+     * The vector path walks one LANES-wide column chunk at a time across all positions, keeping one accumulator per
+     * query head in registers, so the output is written once instead of read-modified-written per position.
+     */
+    public void weightedSum(KvCache kv, MemorySegment values, int kvHead, int n, float[] p, int stride, int group,
+                            int hd, float[] out, int outBase, float[] row) {
+        if (!vectorized || hd % LANES != 0 || group > MAX_GROUP) {
+            java.util.Arrays.fill(out, outBase, outBase + group * hd, 0f);
+            for (int j = 0; j < n; j++) {
+                widen(values, kv.rowOffset(j, kvHead), row, 0, hd);
+                for (int g = 0; g < group; g++) {
+                    float w = p[g * stride + j];
+                    for (int c = 0; c < hd; c++) out[outBase + g * hd + c] += w * row[c];
+                }
+            }
+            return;
+        }
+        for (int c = 0; c < hd; c += LANES) {
+            if (group == 2) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                for (int j = 0; j < n; j++) {
+                    FloatVector v = load(values, kv.rowOffset(j, kvHead), c);
+                    a0 = v.fma(FloatVector.broadcast(F, p[j]), a0);
+                    a1 = v.fma(FloatVector.broadcast(F, p[stride + j]), a1);
+                }
+                a0.intoArray(out, outBase + c);
+                a1.intoArray(out, outBase + hd + c);
+            } else {
+                for (int g = 0; g < group; g++) {
+                    FloatVector a = FloatVector.zero(F);
+                    for (int j = 0; j < n; j++) {
+                        a = load(values, kv.rowOffset(j, kvHead), c).fma(FloatVector.broadcast(F, p[g * stride + j]), a);
+                    }
+                    a.intoArray(out, outBase + g * hd + c);
+                }
+            }
+        }
+    }
+
+    /** LANES values of a row starting at value {@code c}, widened to floats. */
+    private FloatVector load(MemorySegment seg, long rowOffset, int c) {
+        return switch (dtype) {
+            case F32 -> FloatVector.fromMemorySegment(F, seg, rowOffset + 4L * c, LE);
+            case F16 -> HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, rowOffset + 2L * c, LE));
+            case BF16 -> HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, rowOffset + 2L * c, LE));
+        };
     }
 }

@@ -7,7 +7,6 @@ import dev.ariadne.tensor.ops.ElementOps;
 import dev.ariadne.tensor.ops.RangeTask;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * Causal grouped-query attention for the tokens of one step, reading keys and values in place from a
@@ -57,25 +56,14 @@ final class AttentionTask implements RangeTask {
             int t = i % tokens;
             int n = startPos + t + 1;
             int qBase = t * qDim + kvHead * group * hd;
-            for (int j = 0; j < n; j++) {
-                rows.widen(keys, kv.rowOffset(j, kvHead), row, 0, hd);
-                for (int g = 0; g < group; g++) {
-                    s[g * stride + j] = ops.dot(row, 0, ws.q, qBase + g * hd, hd) * scale;
-                }
-            }
+            rows.scores(kv, keys, kvHead, n, ws.q, qBase, group, hd, scale, s, stride, row);
             for (int g = 0; g < group; g++) {
                 int so = g * stride;
                 float max = ops.max(s, so, n);
                 float inv = 1f / ops.expShiftedSum(s, so, n, max);
                 ops.scale(s, so, n, inv);
             }
-            Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
-            for (int j = 0; j < n; j++) {
-                rows.widen(values, kv.rowOffset(j, kvHead), row, 0, hd);
-                for (int g = 0; g < group; g++) {
-                    ops.axpy(s[g * stride + j], row, 0, ws.att, qBase + g * hd, hd);
-                }
-            }
+            rows.weightedSum(kv, values, kvHead, n, s, stride, group, hd, ws.att, qBase, row);
         }
     }
 }
