@@ -4,16 +4,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The KV cache of one sequence, off-heap: per layer a K and a V buffer of
- * {@code [capacity][kvHeads][headDim]} values in the cache's element type. The paged pool of the serving engine
- * implements the same {@link KvCache} through block tables.
+ * The KV cache of one sequence, off-heap: per layer a K and a V buffer of {@code [kvHeads][capacity][headDim]}
+ * values in the cache's element type. Head-major, so that attention, which walks one KV head's positions in order,
+ * streams contiguous memory: with position-major rows each head's next row sits a page away and the hardware
+ * prefetcher stops at every 4 KiB boundary (measured: 12 GB/s vs the ~20+ a core can stream). The paged pool of the
+ * serving engine implements the same {@link KvCache} through block tables.
  */
 public final class ContiguousKvCache implements KvCache, AutoCloseable {
     private final int layers, kvHeads, headDim, capacity;
     private final KvRows rows;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment[] keys;   // [layer] -> [capacity][kvHeads][headDim]
-    private final MemorySegment[] values; // [layer] -> [capacity][kvHeads][headDim]
+    private final MemorySegment[] keys;   // [layer] -> [kvHeads][capacity][headDim]
+    private final MemorySegment[] values; // [layer] -> [kvHeads][capacity][headDim]
     private final long rowBytes;          // one head's row
 
     public ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
@@ -39,7 +41,7 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
 
     @Override
     public long rowOffset(int position, int kvHead) {
-        return ((long) position * kvHeads + kvHead) * rowBytes;
+        return ((long) kvHead * capacity + position) * rowBytes;
     }
 
     @Override
@@ -83,9 +85,11 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
             throw new IllegalArgumentException("position " + position + " is outside the KV cache of " + capacity
                     + " tokens");
         }
-        int n = kvHeads * headDim;
-        rows.store(keys[layer], rowOffset(position, 0), k, kOff, n);
-        rows.store(values[layer], rowOffset(position, 0), v, vOff, n);
+        for (int h = 0; h < kvHeads; h++) {
+            long off = rowOffset(position, h);
+            rows.store(keys[layer], off, k, kOff + h * headDim, headDim);
+            rows.store(values[layer], off, v, vOff + h * headDim, headDim);
+        }
     }
 
     @Override
