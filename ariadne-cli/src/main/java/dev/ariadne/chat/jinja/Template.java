@@ -32,7 +32,10 @@ public final class Template {
         return new Renderer().renderTemplate(body, Globals.standard(clock), vars);
     }
 
-    /** Whether some {@code for} loop iterates over an attribute or item of this name ({@code message['content']}). */
+    /**
+     * Whether some {@code for} loop iterates over a variable, attribute or item of this name
+     * ({@code message['content']}, {@code message.content}, a macro's {@code content}).
+     */
     public boolean loopsOver(String name) {
         return loopsOver(body, name);
     }
@@ -58,6 +61,7 @@ public final class Template {
 
     private static boolean accesses(Expr e, String name) {
         return switch (e) {
+            case Expr.Name n -> n.name().equals(name);
             case Expr.GetAttr g -> g.name().equals(name);
             case Expr.GetItem g -> g.key() instanceof Expr.Const c && name.equals(c.value());
             case Expr.Filter f -> f.value() != null && accesses(f.value(), name);

@@ -5,7 +5,7 @@ package dev.ariadne.chat.jinja;
  * attribute, a type error, or the template's own {@code raise_exception(...)}). The message ends with the template
  * line when it is known.
  */
-public final class TemplateException extends RuntimeException {
+public final class TemplateException extends IllegalArgumentException {
     private final String reason;
     private final int line;
 

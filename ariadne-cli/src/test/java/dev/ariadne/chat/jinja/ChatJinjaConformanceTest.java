@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with jinja2 3.1 set up as transformers sets it up) renders byte for byte the same, or fails where jinja2 failed,
  * with jinja2's message.
  */
-class JinjaConformanceTest {
+class ChatJinjaConformanceTest {
     @TestFactory
     List<DynamicTest> rendersLikeJinja2() throws IOException {
         JsonNode root;
