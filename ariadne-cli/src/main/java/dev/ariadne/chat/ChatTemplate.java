@@ -34,6 +34,7 @@ public final class ChatTemplate {
     private final Map<String, Template> templates;
     private final Map<String, Object> specialTokens;
     private final Clock clock;
+    private final Map<Template, Boolean> loopsOverContent = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChatTemplate(Map<String, Template> templates, Map<String, Object> specialTokens, Clock clock) {
         this.templates = templates;
@@ -144,11 +145,17 @@ public final class ChatTemplate {
         Template template = select(request.tools() != null);
         Map<String, Object> vars = new HashMap<>(specialTokens);
         vars.putAll(request.kwargs());
-        vars.put("messages", template.loopsOver("content") ? request.messages() : flattenContent(request.messages()));
+        boolean partsAsList = partsAsList(template);
+        vars.put("messages", partsAsList ? request.messages() : flattenContent(request.messages()));
         vars.put("tools", request.tools());
         vars.putIfAbsent("documents", null);
         vars.put("add_generation_prompt", request.addGenerationPrompt());
         return template.render(vars, clock);
+    }
+
+    /** Whether the template loops over message content (so takes a list of parts), computed once per template. */
+    private boolean partsAsList(Template template) {
+        return loopsOverContent.computeIfAbsent(template, t -> t.loopsOver("content"));
     }
 
     private Template select(boolean hasTools) {

@@ -93,7 +93,8 @@ final class Filters {
                 int left = pad / 2 + (pad & width & 1);
                 yield " ".repeat(left) + s + " ".repeat(pad - left);
             }
-            default -> batch(v, a);
+            case "batch" -> batch(v, a);
+            default -> throw new IllegalStateException("filter " + name + " is listed but not implemented");
         };
     }
 

@@ -93,16 +93,16 @@ final class Globals {
             String two = noPad ? "%d" : "%02d";
             out.append(switch (d) {
                 case 'Y' -> Integer.toString(t.getYear());
-                case 'y' -> String.format(two, t.getYear() % 100);
-                case 'm' -> String.format(two, t.getMonthValue());
-                case 'd' -> String.format(two, t.getDayOfMonth());
-                case 'e' -> String.format("%2d", t.getDayOfMonth());
-                case 'H' -> String.format(two, t.getHour());
-                case 'I' -> String.format(two, (t.getHour() + 11) % 12 + 1);
-                case 'M' -> String.format(two, t.getMinute());
-                case 'S' -> String.format(two, t.getSecond());
+                case 'y' -> String.format(Locale.ROOT, two, t.getYear() % 100);
+                case 'm' -> String.format(Locale.ROOT, two, t.getMonthValue());
+                case 'd' -> String.format(Locale.ROOT, two, t.getDayOfMonth());
+                case 'e' -> String.format(Locale.ROOT, "%2d", t.getDayOfMonth());
+                case 'H' -> String.format(Locale.ROOT, two, t.getHour());
+                case 'I' -> String.format(Locale.ROOT, two, (t.getHour() + 11) % 12 + 1);
+                case 'M' -> String.format(Locale.ROOT, two, t.getMinute());
+                case 'S' -> String.format(Locale.ROOT, two, t.getSecond());
                 case 'p' -> t.getHour() < 12 ? "AM" : "PM";
-                case 'j' -> String.format(noPad ? "%d" : "%03d", t.getDayOfYear());
+                case 'j' -> String.format(Locale.ROOT, noPad ? "%d" : "%03d", t.getDayOfYear());
                 case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
                 case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
                 case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);

@@ -1,7 +1,6 @@
 package dev.ariadne.chat.jinja;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** Python's arithmetic operators: int stays int (exact, no silent overflow), {@code /} is true division. */
@@ -175,14 +174,11 @@ final class Operators {
             out.add(items.get((int) i));
         }
         if (seq instanceof String) {
-            return String.join("", Collections.checkedList(cast(out), String.class));
+            StringBuilder b = new StringBuilder();
+            out.forEach(c -> b.append((String) c));
+            return b.toString();
         }
         return seq instanceof PyTuple ? new PyTuple(out) : out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> cast(List<Object> l) {
-        return (List<String>) (List<?>) l;
     }
 
     private static long bound(Object value, int n, long lower, long upper, long fallback) {

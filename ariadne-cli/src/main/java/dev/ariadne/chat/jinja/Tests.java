@@ -54,7 +54,8 @@ final class Tests {
             case "upper" -> Py.str(v).equals(Py.str(v).toUpperCase(java.util.Locale.ROOT));
             case "escaped" -> false;
             case "filter" -> Filters.exists(Py.str(v));
-            default -> exists(Py.str(v));
+            case "test" -> exists(Py.str(v));
+            default -> throw new IllegalStateException("test " + name + " is listed but not implemented");
         };
     }
 
