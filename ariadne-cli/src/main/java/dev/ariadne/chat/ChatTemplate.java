@@ -64,19 +64,7 @@ public final class ChatTemplate {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer config " + config + ": " + e.getMessage(), e);
         }
-        Map<String, Object> tokens = new HashMap<>();
-        for (String name : SPECIAL_TOKENS) {
-            String value = tokenText(root.get(name));
-            if (value != null) {
-                tokens.put(name, value);
-            }
-        }
-        JsonNode extra = root.get("additional_special_tokens");
-        if (extra != null && extra.isArray()) {
-            List<Object> list = new ArrayList<>();
-            extra.forEach(t -> list.add(tokenText(t)));
-            tokens.put("additional_special_tokens", list);
-        }
+        Map<String, Object> tokens = specialTokens(root);
         Map<String, Template> templates = new LinkedHashMap<>();
         JsonNode chat = root.get("chat_template");
         if (chat == null || chat.isNull()) {
@@ -108,17 +96,84 @@ public final class ChatTemplate {
             if (!gguf.has("tokenizer.chat_template")) {
                 throw new IllegalArgumentException(path + " has no tokenizer.chat_template; pass a template file");
             }
-            String source = gguf.getString("tokenizer.chat_template");
-            Map<String, Object> tokens = new HashMap<>();
-            if (gguf.has("tokenizer.ggml.tokens")) {
-                String[] vocab = gguf.getStringArray("tokenizer.ggml.tokens");
-                putToken(gguf, vocab, "tokenizer.ggml.bos_token_id", "bos_token", tokens);
-                putToken(gguf, vocab, "tokenizer.ggml.eos_token_id", "eos_token", tokens);
-                putToken(gguf, vocab, "tokenizer.ggml.padding_token_id", "pad_token", tokens);
-                putToken(gguf, vocab, "tokenizer.ggml.unknown_token_id", "unk_token", tokens);
-            }
-            return fromString(source, tokens);
+            return fromString(gguf.getString("tokenizer.chat_template"), specialTokens(gguf));
         }
+    }
+
+    /**
+     * The special-token variables a template sees ({@code bos_token}, {@code eos_token}, ...) for a model: a GGUF
+     * file, a tokenizer_config.json, or a directory (or tokenizer.json) with tokenizer_config.json beside it; empty
+     * when there is none.
+     */
+    public static Map<String, Object> specialTokensOf(Path model) {
+        if (Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf")) {
+            try (GGUFFile gguf = GGUFFile.open(model)) {
+                return specialTokens(gguf);
+            }
+        }
+        Path config = tokenizerConfigOf(model);
+        if (config == null) {
+            return Map.of();
+        }
+        try {
+            return specialTokens(JSON.readTree(config.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer config " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model's own template: GGUF metadata, or the tokenizer_config.json of a directory or beside a file. */
+    public static ChatTemplate ofModel(Path model) {
+        if (Files.isRegularFile(model) && model.getFileName().toString().endsWith(".gguf")) {
+            return fromGGUF(model);
+        }
+        Path config = tokenizerConfigOf(model);
+        if (config == null) {
+            throw new IllegalArgumentException(model + ": no chat template found (no GGUF tokenizer.chat_template and"
+                    + " no tokenizer_config.json); pass --template");
+        }
+        return fromTokenizerConfig(config);
+    }
+
+    private static Path tokenizerConfigOf(Path model) {
+        Path candidate;
+        if (Files.isDirectory(model)) {
+            candidate = model.resolve("tokenizer_config.json");
+        } else if (model.getFileName().toString().equals("tokenizer_config.json")) {
+            candidate = model;
+        } else {
+            candidate = model.resolveSibling("tokenizer_config.json");
+        }
+        return Files.isRegularFile(candidate) ? candidate : null;
+    }
+
+    private static Map<String, Object> specialTokens(JsonNode root) {
+        Map<String, Object> tokens = new HashMap<>();
+        for (String name : SPECIAL_TOKENS) {
+            String value = tokenText(root.get(name));
+            if (value != null) {
+                tokens.put(name, value);
+            }
+        }
+        JsonNode extra = root.get("additional_special_tokens");
+        if (extra != null && extra.isArray()) {
+            List<Object> list = new ArrayList<>();
+            extra.forEach(t -> list.add(tokenText(t)));
+            tokens.put("additional_special_tokens", list);
+        }
+        return tokens;
+    }
+
+    private static Map<String, Object> specialTokens(GGUFFile gguf) {
+        Map<String, Object> tokens = new HashMap<>();
+        if (gguf.has("tokenizer.ggml.tokens")) {
+            String[] vocab = gguf.getStringArray("tokenizer.ggml.tokens");
+            putToken(gguf, vocab, "tokenizer.ggml.bos_token_id", "bos_token", tokens);
+            putToken(gguf, vocab, "tokenizer.ggml.eos_token_id", "eos_token", tokens);
+            putToken(gguf, vocab, "tokenizer.ggml.padding_token_id", "pad_token", tokens);
+            putToken(gguf, vocab, "tokenizer.ggml.unknown_token_id", "unk_token", tokens);
+        }
+        return tokens;
     }
 
     private static void putToken(GGUFFile gguf, String[] vocab, String key, String name, Map<String, Object> out) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 PerplexityCommand.class,
                 BenchCommand.class,
                 PlanCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
