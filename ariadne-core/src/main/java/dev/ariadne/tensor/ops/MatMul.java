@@ -115,9 +115,7 @@ public final class MatMul {
         /** Rows [from, to) of {@code w}, written at {@code y[t * yStride + yOff + r]}. */
         private void runMatrix(int worker, Linear w, float[] y, int yStride, int yOff, int from, int to) {
             if (tokens == 1) {
-                for (int r = from; r < to; r++) {
-                    y[yOff + r] = w.kernel().dot(w.data(), w.rowOffset(r), x, 0, w.cols());
-                }
+                w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, w.cols(), y, yOff);
                 return;
             }
             float[] tile = tiles[worker];
