@@ -4,8 +4,6 @@ import dev.ariadne.tensor.GGMLType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -25,9 +23,6 @@ public final class Q8_0 {
     public static final int BLOCK = 32;
     public static final int BLOCK_BYTES = 34;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    /** Bytes with twice the float lane count: 256 bits for AVX-512, 128 for AVX2; BLOCK is a multiple of it. */
-    private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class,
-            VectorShape.forBitSize(Math.max(64, 2 * LANES * 8)));
 
     public static final RowKernel SCALAR = new RowKernel() {
         @Override
@@ -102,17 +97,14 @@ public final class Q8_0 {
         }
 
         /**
-         * One block's {@code sum q*x} in float lanes. The quants are loaded 2*LANES at a time and widened part by
-         * part (one load, two conversions), which measured ~15% faster than one narrow load per conversion.
+         * One block's {@code sum q*x} in float lanes. Each load widens LANES bytes to LANES floats (a conversion with
+         * equal lane counts): loading 2*LANES bytes and widening by parts measured ~15% faster in isolation, but C2
+         * sometimes fails to intrinsify the part conversion, and the kernel then runs 3x slower.
          */
         private FloatVector blockSum(MemorySegment w, long bo, float[] x, int xo) {
-            FloatVector s = FloatVector.zero(F);
-            for (int j = 0; j < BLOCK; j += 2 * LANES) {
-                ByteVector q = ByteVector.fromMemorySegment(B2, w, bo + 2 + j, LE);
-                s = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0))
-                        .fma(FloatVector.fromArray(F, x, xo + j), s);
-                s = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1))
-                        .fma(FloatVector.fromArray(F, x, xo + j + LANES), s);
+            FloatVector s = quants(w, bo + 2).mul(FloatVector.fromArray(F, x, xo));
+            for (int j = LANES; j < BLOCK; j += LANES) {
+                s = quants(w, bo + 2 + j).fma(FloatVector.fromArray(F, x, xo + j), s);
             }
             return s;
         }
