@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 
 /** {@code ariadne bench}: benchmarks on realistic shapes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchLatencyCommand.class})
+        subcommands = {BenchLatencyCommand.class, BenchTokenizerCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: latency");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: latency or tokenizer");
     }
 }
