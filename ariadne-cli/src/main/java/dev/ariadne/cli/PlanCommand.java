@@ -8,7 +8,7 @@ import dev.ariadne.memory.HostMemory;
 import dev.ariadne.memory.KvCacheDtype;
 import dev.ariadne.memory.MemoryPlan;
 import dev.ariadne.memory.MemoryPlanner;
-import dev.ariadne.memory.ModelSource;
+import dev.ariadne.memory.PlannedModel;
 import dev.ariadne.memory.PlanInputs;
 import dev.ariadne.memory.PlanReport;
 import dev.ariadne.memory.RopeScaling;
@@ -101,7 +101,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         PlanInputs in = inputs();
-        MemoryPlan plan = MemoryPlanner.plan(ModelSource.load(model), in, HostMemory.detect());
+        MemoryPlan plan = MemoryPlanner.plan(PlannedModel.load(model), in, HostMemory.detect());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

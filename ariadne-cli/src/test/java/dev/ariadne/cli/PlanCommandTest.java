@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ariadne.memory.HostMemory;
 import dev.ariadne.memory.MemoryPlanner;
-import dev.ariadne.memory.ModelSource;
+import dev.ariadne.memory.PlannedModel;
 import dev.ariadne.memory.PlanInputs;
 import dev.ariadne.memory.PlanReport;
 import dev.ariadne.testing.SharedKit;
@@ -107,7 +107,7 @@ class PlanCommandTest {
         PlanCommand flags = new PlanCommand();
         new CommandLine(flags).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
         PlanInputs in = flags.inputs();
-        ModelSource src = ModelSource.load(flags.model);
+        PlannedModel src = PlannedModel.load(flags.model);
         List<String> startup = PlanReport.startupLines(MemoryPlanner.cpuEngine(src, src.shape(), in,
                 HostMemory.detect()));
         assertTrue(startup.stream().anyMatch(l -> l.startsWith("Maximum concurrency for 32,768 tokens")), startup.toString());

@@ -1,6 +1,6 @@
 package dev.ariadne.memory;
 
-import dev.ariadne.memory.WeightTensor.Kind;
+import dev.ariadne.memory.PlannedTensor.Kind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
 public final class ConfigTensors {
     private final ModelShape m;
     private final WeightDtype dtype;
-    private final List<WeightTensor> out = new ArrayList<>();
+    private final List<PlannedTensor> out = new ArrayList<>();
 
     private ConfigTensors(ModelShape m, WeightDtype dtype) {
         this.m = m;
@@ -20,7 +20,7 @@ public final class ConfigTensors {
     }
 
     /** Every parameter of the model stored as {@code dtype}. */
-    public static List<WeightTensor> of(ModelShape m, WeightDtype dtype) {
+    public static List<PlannedTensor> of(ModelShape m, WeightDtype dtype) {
         ConfigTensors t = new ConfigTensors(m, dtype);
         t.embeddings();
         t.attention();
@@ -111,6 +111,6 @@ public final class ConfigTensors {
 
     private void add(String name, Kind kind, Sharding sharding, long elements, long units, int count) {
         if (count == 0) return;
-        out.add(new WeightTensor(name, kind, sharding, elements, dtype.bytes(kind, elements), units, count));
+        out.add(new PlannedTensor(name, kind, sharding, elements, dtype.bytes(kind, elements), units, count));
     }
 }

@@ -2,7 +2,7 @@ package dev.ariadne.memory;
 
 import dev.ariadne.io.gguf.GGUFFile;
 import dev.ariadne.io.gguf.GGUFTensorInfo;
-import dev.ariadne.memory.WeightTensor.Kind;
+import dev.ariadne.memory.PlannedTensor.Kind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +40,8 @@ public final class GgufTensors {
         return new Rule(Pattern.compile(regex), kind, sharding);
     }
 
-    public static List<WeightTensor> of(GGUFFile gguf, ModelShape shape) {
-        List<WeightTensor> out = new ArrayList<>();
+    public static List<PlannedTensor> of(GGUFFile gguf, ModelShape shape) {
+        List<PlannedTensor> out = new ArrayList<>();
         for (GGUFTensorInfo t : gguf.tensorList()) {
             Rule r = RULES.stream().filter(x -> x.name.matcher(t.name()).matches()).findFirst().orElseThrow();
             Kind kind = t.ne().length == 1 && r.kind == Kind.MATRIX ? Kind.VECTOR : r.kind;
@@ -50,7 +50,7 @@ public final class GgufTensors {
                 case KV_HEADS -> shape.attention().kvHeads();
                 default -> 0;
             };
-            out.add(new WeightTensor(t.name(), kind, r.sharding, t.elementCount(), t.byteSize(), units, 1));
+            out.add(new PlannedTensor(t.name(), kind, r.sharding, t.elementCount(), t.byteSize(), units, 1));
         }
         return List.copyOf(out);
     }

@@ -22,22 +22,22 @@ public final class MemoryPlanner {
     private MemoryPlanner() {
     }
 
-    public static MemoryPlan plan(ModelSource source, PlanInputs in, HostMemory host) {
+    public static MemoryPlan plan(PlannedModel source, PlanInputs in, HostMemory host) {
         ModelShape shape = effectiveShape(source, in);
         return new MemoryPlan(source.description(), shape, gpu(source, shape, in), cpuEngine(source, shape, in, host));
     }
 
-    static ModelShape effectiveShape(ModelSource source, PlanInputs in) {
+    static ModelShape effectiveShape(PlannedModel source, PlanInputs in) {
         return in.ropeScaling() != null ? source.shape().withRope(in.ropeScaling()) : source.shape();
     }
 
     /** A GPU deployment with vLLM's semantics. */
-    public static DevicePlan gpu(ModelSource source, ModelShape shape, PlanInputs in) {
+    public static DevicePlan gpu(PlannedModel source, ModelShape shape, PlanInputs in) {
         int tp = in.tensorParallel();
         WeightDtype wd = weightDtype(source, shape, in);
         int act = wd != null ? wd.activationBytes() : 2;
         KvCacheDtype kvd = in.kvCacheDtype() != null ? in.kvCacheDtype() : autoKv(shape, wd);
-        List<WeightTensor> tensors = new ArrayList<>(weightTensors(source, shape, wd));
+        List<PlannedTensor> tensors = new ArrayList<>(weightTensors(source, shape, wd));
         tensors.add(RotaryCache.vllmBuffer(shape, act));
         WeightFootprint footprint = new WeightFootprint(sourceLabel(source, wd), tp, tensors);
         int maxLen = in.maxModelLen() != null ? in.maxModelLen() : shape.derivedMaxModelLen();
@@ -102,7 +102,7 @@ public final class MemoryPlanner {
     }
 
     /** Ariadne's CPU engine on a machine with {@code host}'s memory: one rank, fp32 activations. */
-    public static DevicePlan cpuEngine(ModelSource source, ModelShape shape, PlanInputs in, HostMemory host) {
+    public static DevicePlan cpuEngine(PlannedModel source, ModelShape shape, PlanInputs in, HostMemory host) {
         WeightDtype wd = weightDtype(source, shape, in);
         KvCacheDtype auto = autoKv(shape, wd);
         KvCacheDtype kvd = in.kvCacheDtype() != null && CPU_KV_DTYPES.contains(in.kvCacheDtype())
@@ -173,7 +173,7 @@ public final class MemoryPlanner {
         return notes;
     }
 
-    private static WeightDtype weightDtype(ModelSource source, ModelShape shape, PlanInputs in) {
+    private static WeightDtype weightDtype(PlannedModel source, ModelShape shape, PlanInputs in) {
         if (source.isGguf()) return null;
         return in.dtype() != null ? in.dtype() : WeightDtype.auto(shape.torchDtype());
     }
@@ -183,11 +183,11 @@ public final class MemoryPlanner {
         return WeightDtype.auto(shape.torchDtype()).activationType();
     }
 
-    private static List<WeightTensor> weightTensors(ModelSource source, ModelShape shape, WeightDtype wd) {
+    private static List<PlannedTensor> weightTensors(PlannedModel source, ModelShape shape, WeightDtype wd) {
         return source.isGguf() ? source.ggufTensors() : ConfigTensors.of(shape, wd);
     }
 
-    private static String sourceLabel(ModelSource source, WeightDtype wd) {
+    private static String sourceLabel(PlannedModel source, WeightDtype wd) {
         return source.isGguf() ? "GGUF tensors" : "config.json as " + wd;
     }
 

@@ -27,9 +27,9 @@ public final class RotaryCache {
         return (long) (base * r.factor());
     }
 
-    public static WeightTensor vllmBuffer(ModelShape m, int activationBytes) {
+    public static PlannedTensor vllmBuffer(ModelShape m, int activationBytes) {
         long elements = rows(m) * m.attention().rotaryDim();
-        return new WeightTensor("rotary_emb.cos_sin_cache (buffer, " + ByteSize.count(rows(m)) + " positions)",
-                WeightTensor.Kind.BUFFER, Sharding.REPLICATED, elements, elements * activationBytes, 0, 1);
+        return new PlannedTensor("rotary_emb.cos_sin_cache (buffer, " + ByteSize.count(rows(m)) + " positions)",
+                PlannedTensor.Kind.BUFFER, Sharding.REPLICATED, elements, elements * activationBytes, 0, 1);
     }
 }

@@ -34,12 +34,12 @@ public enum WeightDtype {
     }
 
     /** Bytes of {@code elements} values of a tensor of the given kind. */
-    public long bytes(WeightTensor.Kind kind, long elements) {
+    public long bytes(PlannedTensor.Kind kind, long elements) {
         return switch (this) {
             case HALF, BF16 -> elements * 2;
             case FP32 -> elements * 4;
-            case FP8 -> kind == WeightTensor.Kind.MATRIX ? elements : elements * 2;
-            case Q8_0, Q4_0 -> kind == WeightTensor.Kind.VECTOR || kind == WeightTensor.Kind.ROUTER
+            case FP8 -> kind == PlannedTensor.Kind.MATRIX ? elements : elements * 2;
+            case Q8_0, Q4_0 -> kind == PlannedTensor.Kind.VECTOR || kind == PlannedTensor.Kind.ROUTER
                     ? elements * 4
                     : Math.ceilDiv(elements, groupSize) * blockBytes;
         };

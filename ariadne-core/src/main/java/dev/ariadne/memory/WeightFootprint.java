@@ -6,24 +6,24 @@ import java.util.List;
  * Parameters and weight bytes, whole and per tensor-parallel rank. {@code source} says where the sizes come from
  * ("config.json as half", "GGUF tensors").
  */
-public record WeightFootprint(String source, int tensorParallel, List<WeightTensor> tensors) {
+public record WeightFootprint(String source, int tensorParallel, List<PlannedTensor> tensors) {
 
     public WeightFootprint {
         tensors = List.copyOf(tensors);
     }
 
     public long parameters() {
-        return tensors.stream().filter(WeightTensor::isParameter).mapToLong(WeightTensor::totalElements).sum();
+        return tensors.stream().filter(PlannedTensor::isParameter).mapToLong(PlannedTensor::totalElements).sum();
     }
 
     public long parametersPerRank() {
-        return tensors.stream().filter(WeightTensor::isParameter).mapToLong(t -> t.elementsPerRank(tensorParallel))
+        return tensors.stream().filter(PlannedTensor::isParameter).mapToLong(t -> t.elementsPerRank(tensorParallel))
                 .sum();
     }
 
     /** Bytes of all parameters on one device. */
     public long parameterBytes() {
-        return tensors.stream().filter(WeightTensor::isParameter).mapToLong(WeightTensor::totalBytes).sum();
+        return tensors.stream().filter(PlannedTensor::isParameter).mapToLong(PlannedTensor::totalBytes).sum();
     }
 
     /** Bytes one rank holds: its share of the parameters plus the buffers loaded with them. */

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the utilization to 0.85), with Qwen's recommended 131,072 batched tokens for the 1M models.
  */
 class PlanDualChunkTest {
-    private final ModelSource model = config("Qwen2.5-14B-Instruct-1M");
+    private final PlannedModel model = config("Qwen2.5-14B-Instruct-1M");
 
     private DevicePlan plan(double utilization) {
         return gpu(model, PlanInputs.builder().tensorParallel(8).deviceMemory(gib("80GiB")).utilization(utilization)

@@ -7,8 +7,8 @@ final class PlanFixtures {
     private PlanFixtures() {
     }
 
-    static ModelSource config(String folder) {
-        return ModelSource.load(SharedKit.file("configs/" + folder + "/config.json"));
+    static PlannedModel config(String folder) {
+        return PlannedModel.load(SharedKit.file("configs/" + folder + "/config.json"));
     }
 
     static long gib(String text) {
@@ -20,7 +20,7 @@ final class PlanFixtures {
         return PlanInputs.builder().tensorParallel(4).dtype(WeightDtype.HALF).blockSize(32);
     }
 
-    static DevicePlan gpu(ModelSource source, PlanInputs in) {
+    static DevicePlan gpu(PlannedModel source, PlanInputs in) {
         return MemoryPlanner.gpu(source, MemoryPlanner.effectiveShape(source, in), in);
     }
 }

@@ -52,7 +52,7 @@ class PlanHostMemoryTest {
 
     @Test
     void theCpuEngineIsSizedFromTheHostWithTheSameFormulas() {
-        ModelSource qwen3 = config("Qwen3-0.6B");
+        PlannedModel qwen3 = config("Qwen3-0.6B");
         PlanInputs in = PlanInputs.builder().maxModelLen(32_768).build();
         DevicePlan cpu = MemoryPlanner.cpuEngine(qwen3, qwen3.shape(), in, new HostMemory(16L << 30, 0, null));
         RankBudget r = cpu.budget().smallest();

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The seeds' Qwen3-30B-A3B on 4 x 21.66 GiB GPUs (vLLM 0.8.5 logs), the acceptance figures of issue 7. */
 class PlanSeedQwen3MoeTest {
-    private final ModelSource model = config("Qwen3-30B-A3B");
+    private final PlannedModel model = config("Qwen3-30B-A3B");
 
     @Test
     void weightsPerRankFromTheConfigAloneAreWithinHalfAPercentOfTheSeeds14_25GiB() {

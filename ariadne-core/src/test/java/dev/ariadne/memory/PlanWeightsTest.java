@@ -26,7 +26,7 @@ class PlanWeightsTest {
     void configCountsEqualTheTinyCheckpointsSafetensors() throws IOException {
         for (String m : List.of("llama", "qwen2", "qwen3", "qwen3moe")) {
             Path dir = SharedKit.file("models/hf/" + m);
-            ModelSource src = ModelSource.load(dir);
+            PlannedModel src = PlannedModel.load(dir);
             long fromConfig = new WeightFootprint("", 1, ConfigTensors.of(src.shape(), WeightDtype.BF16)).parameters();
             assertEquals(safetensorsElements(dir.resolve("model.safetensors")), fromConfig, m);
         }
@@ -34,8 +34,8 @@ class PlanWeightsTest {
 
     @Test
     void ggufTensorsCountTheSameParametersAsTheMatchingConfig() {
-        ModelSource gguf = ModelSource.load(SharedKit.file("models/qwen3moe/qwen3moe-BF16.gguf"));
-        ModelSource hf = ModelSource.load(SharedKit.file("models/hf/qwen3moe"));
+        PlannedModel gguf = PlannedModel.load(SharedKit.file("models/qwen3moe/qwen3moe-BF16.gguf"));
+        PlannedModel hf = PlannedModel.load(SharedKit.file("models/hf/qwen3moe"));
         long fromGguf = new WeightFootprint("", 1, gguf.ggufTensors()).parameters();
         long fromConfig = new WeightFootprint("", 1, ConfigTensors.of(hf.shape(), WeightDtype.BF16)).parameters();
         assertEquals(fromConfig, fromGguf);
@@ -47,7 +47,7 @@ class PlanWeightsTest {
     @Test
     void ggufWeightsPerRankUseTheFilesOwnTensorSizes() {
         Path file = SharedKit.file("models/qwen3moe/qwen3moe-Q8_0.gguf");
-        ModelSource gguf = ModelSource.load(file);
+        PlannedModel gguf = PlannedModel.load(file);
         long stored;
         try (GGUFFile g = GGUFFile.open(file)) {
             stored = g.tensorList().stream().mapToLong(t -> t.byteSize()).sum();
@@ -61,7 +61,7 @@ class PlanWeightsTest {
 
     @Test
     void mlaModelsCountTheirLatentProjections() {
-        ModelSource gguf = ModelSource.load(SharedKit.file("models/deepseek2/deepseek2-BF16.gguf"));
+        PlannedModel gguf = PlannedModel.load(SharedKit.file("models/deepseek2/deepseek2-BF16.gguf"));
         MlaShape mla = gguf.shape().attention().mla();
         assertEquals(128, mla.kvLoraRank());
         assertEquals(32, mla.qkRopeHeadDim());

@@ -5,7 +5,7 @@ package dev.ariadne.memory;
  * parallelism lays it out. {@code units} is the dimension {@link Sharding#VOCAB} and {@link Sharding#KV_HEADS} split
  * (vocabulary rows, KV heads); {@code bytes} is per instance.
  */
-public record WeightTensor(String name, Kind kind, Sharding sharding, long elements, long bytes, long units,
+public record PlannedTensor(String name, Kind kind, Sharding sharding, long elements, long bytes, long units,
                            int count) {
 
     /** What the tensor is, which decides its storage type under {@link WeightDtype}. */

@@ -11,13 +11,13 @@ import java.util.List;
  * Where a plan's model comes from: a {@code config.json} (or a folder holding one), sized from its hyperparameters,
  * or a GGUF file, sized from its actual tensors. {@code ggufTensors} is null for a config.
  */
-public record ModelSource(String description, ModelShape shape, List<WeightTensor> ggufTensors) {
+public record PlannedModel(String description, ModelShape shape, List<PlannedTensor> ggufTensors) {
 
     public boolean isGguf() {
         return ggufTensors != null;
     }
 
-    public static ModelSource load(Path path) {
+    public static PlannedModel load(Path path) {
         if (Files.isDirectory(path)) {
             Path config = path.resolve("config.json");
             if (!Files.isRegularFile(config)) {
@@ -31,9 +31,9 @@ public record ModelSource(String description, ModelShape shape, List<WeightTenso
         if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             try (GGUFFile gguf = GGUFFile.open(path)) {
                 ModelShape shape = GgufShapeReader.read(gguf);
-                return new ModelSource(path.toString(), shape, GgufTensors.of(gguf, shape));
+                return new PlannedModel(path.toString(), shape, GgufTensors.of(gguf, shape));
             }
         }
-        return new ModelSource(path.toString(), HfConfigReader.read(path), null);
+        return new PlannedModel(path.toString(), HfConfigReader.read(path), null);
     }
 }
