@@ -1,16 +1,14 @@
 package dev.ariadne.io.gguf;
 
+import dev.ariadne.io.MappedFiles;
 import dev.ariadne.io.ModelFileException;
 import dev.ariadne.tensor.GGMLType;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,17 +123,7 @@ public final class GGUFFile implements AutoCloseable {
 
     /** Maps and parses {@code path}; the mapping lives until {@link #close()}. */
     public static GGUFFile open(Path path) {
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return new GGUFFile(path, arena, seg);
-        } catch (IOException e) {
-            arena.close();
-            throw new ModelFileException(path + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFiles.open(path, GGUFFile::new);
     }
 
     public Path path() {

@@ -1,19 +1,17 @@
 package dev.ariadne.io.safetensors;
 
+import dev.ariadne.io.MappedFiles;
 import dev.ariadne.io.ModelFileException;
 import dev.ariadne.json.JsonException;
 import dev.ariadne.json.JsonObject;
 import dev.ariadne.tensor.GGMLType;
 import dev.ariadne.tensor.WeightTensor;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,17 +99,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     public static SafetensorsFile open(Path path) {
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return new SafetensorsFile(path, arena, seg);
-        } catch (IOException e) {
-            arena.close();
-            throw new ModelFileException(path + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFiles.open(path, SafetensorsFile::new);
     }
 
     public Map<String, WeightTensor> tensors() {
