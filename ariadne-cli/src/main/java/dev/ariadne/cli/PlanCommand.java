@@ -98,19 +98,39 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the plan as JSON")
     boolean json;
 
+    @Option(names = "--observed-concurrency", paramLabel = "X",
+            description = "a maximum concurrency a real deployment reported (e.g. 1.21 from vLLM's log): explain the KV "
+                    + "budget it implies on the smallest rank")
+    Double observedConcurrency;
+
     @Override
     public Integer call() throws JsonProcessingException {
         PlanInputs in = inputs();
         MemoryPlan plan = MemoryPlanner.plan(PlannedModel.load(model), in, HostMemory.detect());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            out.println(mapper.writeValueAsString(PlanJson.of(plan)));
+            out.println(mapper().writeValueAsString(PlanJson.of(plan)));
         } else {
             out.print(PlanReport.text(plan));
         }
+        if (observedConcurrency != null) {
+            if (plan.gpu() == null || plan.gpu().capacity() == null) {
+                throw new IllegalArgumentException("--observed-concurrency needs a GPU KV budget: give --kv-cache-memory"
+                        + " or --device-memory");
+            }
+            String line = plan.gpu().capacity().explainObserved(observedConcurrency);
+            if (json) {
+                out.println(mapper().writeValueAsString(java.util.Map.of("observed_concurrency", line)));
+            } else {
+                out.println(line);
+            }
+        }
         out.flush();
         return 0;
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     PlanInputs inputs() {
