@@ -215,16 +215,6 @@ public final class LLM implements AutoCloseable {
         void accept(int position, float[] logits, int offset);
     }
 
-    /** Weights, workspace and KV bytes, for the start-up report. */
-    public String memoryReport() {
-        ModelConfig c = weights.config();
-        long kvPerToken = ContiguousKvCache.bytesPerToken(c.numLayers(), c.numKvHeads(), c.headDim(), kvRows.dtype());
-        return String.format("weights %.2f MiB read per token, activations %.2f MiB, KV cache %s %.1f KiB per token"
-                        + " (%d tokens max)",
-                weights.bytesPerToken() / 1048576.0, model.activationBytes() / 1048576.0, kvRows.dtype(),
-                kvPerToken / 1024.0, maxModelLen);
-    }
-
     @Override
     public void close() {
         if (kv != null) kv.close();

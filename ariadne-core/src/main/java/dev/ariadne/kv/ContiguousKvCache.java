@@ -34,11 +34,6 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
         }
     }
 
-    /** Bytes this cache holds for {@code tokens} positions. */
-    public static long bytesPerToken(int layers, int kvHeads, int headDim, KvCacheDType dtype) {
-        return 2L * layers * kvHeads * headDim * dtype.bytesPerValue();
-    }
-
     @Override
     public long rowOffset(int position, int kvHead) {
         return ((long) kvHead * capacity + position) * rowBytes;

@@ -66,15 +66,6 @@ public final class DecoderModel {
         return ws.maxTokens;
     }
 
-    public int maxContext() {
-        return maxContext;
-    }
-
-    /** Bytes of activation buffers (the workspace), for the memory report. */
-    public long activationBytes() {
-        return ws.bytes();
-    }
-
     /**
      * Runs {@code count} tokens at positions {@code startPos ..} through the model, storing their keys and values
      * in {@code kv}.

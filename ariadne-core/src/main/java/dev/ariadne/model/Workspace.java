@@ -34,11 +34,4 @@ final class Workspace {
         sin = new float[maxTokens * c.headDim() / 2];
         scores = new float[threads][c.groupSize() * maxContext];
     }
-
-    /** Bytes held, for the memory report. */
-    long bytes() {
-        long floats = (long) x.length + xb.length + q.length + k.length + v.length + att.length + gate.length
-                + up.length + cos.length + sin.length + (long) scores.length * scores[0].length;
-        return floats * 4;
-    }
 }

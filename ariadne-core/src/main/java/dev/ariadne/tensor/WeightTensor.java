@@ -17,10 +17,6 @@ public record WeightTensor(String name, GGMLType type, long[] ne, MemorySegment 
         return n;
     }
 
-    public int dims() {
-        return ne.length;
-    }
-
     /** Length of one row (ne[0]). */
     public int rowLength() {
         return Math.toIntExact(ne[0]);

@@ -150,10 +150,6 @@ public final class GGUFFile implements AutoCloseable {
         return List.copyOf(tensors.values());
     }
 
-    public long fileSize() {
-        return file.byteSize();
-    }
-
     /** The bytes of one tensor, a slice of the file mapping (no copy). */
     public MemorySegment tensorData(GGUFTensorInfo t) {
         return file.asSlice(dataStart + t.offset(), t.byteSize());
