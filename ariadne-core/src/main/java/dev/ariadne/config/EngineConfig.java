@@ -17,11 +17,13 @@ import java.nio.file.Path;
  * @param maxModelLen         context limit per sequence; 0 = the model's stated context length
  * @param allowLongMaxModelLen allow maxModelLen beyond the model's stated context (vLLM's
  *                            VLLM_ALLOW_LONG_MAX_MODEL_LEN; llama-perplexity only warns)
- * @param maxNumBatchedTokens most tokens per forward step (prompt chunk size)
+ * @param maxNumBatchedTokens most tokens per forward step, over all requests (the step's token budget)
+ * @param cache               the paged KV cache
+ * @param scheduling          batching limits and preemption
  */
 public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
                            String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
-                           int maxNumBatchedTokens) {
+                           int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling) {
 
     public EngineConfig {
         if (model == null) {
@@ -37,25 +39,42 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
             throw new IllegalArgumentException("--max-num-batched-tokens must be positive, found "
                     + maxNumBatchedTokens);
         }
+        if (cache == null) cache = CacheConfig.defaults();
+        if (scheduling == null) scheduling = SchedulingConfig.defaults();
     }
 
     public static EngineConfig defaults(Path model) {
         return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
-                "auto", 0, false, 512);
+                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults());
     }
 
     public EngineConfig withThreads(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling);
     }
 
     public EngineConfig withKvCacheDType(String dtype) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling);
     }
 
     public EngineConfig withMaxModelLen(int len, boolean allowLong) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
-                maxNumBatchedTokens);
+                maxNumBatchedTokens, cache, scheduling);
+    }
+
+    public EngineConfig withMaxNumBatchedTokens(int n) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, n, cache, scheduling);
+    }
+
+    public EngineConfig withCache(CacheConfig c) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling);
+    }
+
+    public EngineConfig withScheduling(SchedulingConfig s) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, s);
     }
 }

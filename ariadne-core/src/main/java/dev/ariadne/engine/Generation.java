@@ -7,10 +7,20 @@ package dev.ariadne.engine;
  * @param outputIds          generated tokens, in order
  * @param prefillSeconds     time from start to the first sampled token (all prompt chunks)
  * @param decodeSeconds      time for the remaining tokens, each one forward step
- * @param finishReason       {@code stop} (a stop token) or {@code length} (max tokens)
+ * @param finishReason       {@code stop} (a stop token or string), {@code length} (max tokens) or {@code abort}
+ * @param text               the output as text; null when the model has no tokenizer
+ * @param numCachedTokens    prompt tokens served from the prefix cache
  */
 public record Generation(int[] promptIds, int[] outputIds, double prefillSeconds, double decodeSeconds,
-                         String finishReason) {
+                         String finishReason, String text, int numCachedTokens) {
+
+    static Generation of(RequestOutput o) {
+        double prefill = o.firstTokenNanos() > 0 ? (o.firstTokenNanos() - o.arrivalNanos()) / 1e9 : 0;
+        double decode = o.firstTokenNanos() > 0 && o.outputIds().length > 1
+                ? (o.finishNanos() - o.firstTokenNanos()) / 1e9 : 0;
+        return new Generation(o.promptIds(), o.outputIds(), prefill, decode, o.finishReason(), o.text(),
+                o.numCachedTokens());
+    }
 
     public double prefillTokensPerSecond() {
         return prefillSeconds > 0 ? promptIds.length / prefillSeconds : 0;

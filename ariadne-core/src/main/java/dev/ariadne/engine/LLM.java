@@ -9,19 +9,30 @@ import dev.ariadne.kv.KvRows;
 import dev.ariadne.model.DecoderModel;
 import dev.ariadne.model.ModelWeights;
 import dev.ariadne.quant.KernelProvider;
-import dev.ariadne.sample.Sampler;
 import dev.ariadne.sample.SamplingParams;
 import dev.ariadne.tensor.ops.ComputePool;
 import dev.ariadne.tokenizer.Tokenizer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import java.util.logging.Logger;
 
 /**
- * The in-process engine for one sequence at a time: load a model, generate from token ids, score a sequence. It
- * owns the compute pool, the weights (memory-mapped), the model's workspace and one KV cache, grown on demand up to
- * the context limit. Not thread-safe: one caller at a time (the serving engine will own scheduling).
+ * The in-process engine: load a model, then generate for one prompt or a batch of prompts, streaming or not, through
+ * the same serving engine the server uses (paged KV cache, continuous batching, chunked prefill, prefix caching,
+ * preemption). Also scores a sequence (logits at every position) for perplexity.
+ *
+ * <pre>{@code
+ * try (LLM llm = LLM.load(EngineConfig.defaults(Path.of("model.gguf")))) {
+ *     List<Generation> out = llm.generate(List.of(prompt1, prompt2), SamplingParams.greedy(32));
+ * }
+ * }</pre>
+ *
+ * Methods are synchronized: concurrent callers take turns, each call driving the engine until its own requests
+ * finish (requests of one call are batched together).
  */
 public final class LLM implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LLM.class.getName());
@@ -33,14 +44,14 @@ public final class LLM implements AutoCloseable {
     private final ModelWeights weights;
     private final DecoderModel model;
     private final KvRows kvRows;
-    private final Sampler sampler;
-    private final float[] lastLogits;
-    private final int[] oneToken = new int[1];
     private final int maxModelLen;
-    private ContiguousKvCache kv;
+    private final EngineCore engine;
+    private final List<String> startupReport;
+    private ContiguousKvCache scoringKv;
     private Optional<Tokenizer> tokenizer;
 
-    private LLM(EngineConfig config, ComputePool pool, KernelProvider kernels, ModelSource source) {
+    private LLM(EngineConfig config, ComputePool pool, KernelProvider kernels, ModelSource source,
+                Consumer<String> log) {
         this.config = config;
         this.pool = pool;
         this.kernels = kernels;
@@ -48,11 +59,17 @@ public final class LLM implements AutoCloseable {
         this.weights = ModelWeights.load(source, kernels);
         ModelConfig mc = weights.config();
         this.maxModelLen = resolveMaxModelLen(config, mc);
-        this.model = new DecoderModel(weights, pool, kernels, Math.min(config.maxNumBatchedTokens(), maxModelLen),
-                maxModelLen);
+        int maxSeqs = config.scheduling().maxNumSeqs();
+        if (config.maxNumBatchedTokens() < maxSeqs) {
+            throw new IllegalArgumentException("--max-num-batched-tokens (" + config.maxNumBatchedTokens()
+                    + ") must be at least --max-num-seqs (" + maxSeqs + ")");
+        }
+        this.model = new DecoderModel(weights, pool, kernels, config.maxNumBatchedTokens(), maxModelLen);
         this.kvRows = new KvRows(KvCacheDType.parse(config.kvCacheDType(), weights.dominantType()), kernels);
-        this.sampler = new Sampler(mc.vocabSize());
-        this.lastLogits = new float[mc.vocabSize()];
+        EngineBuilder built = EngineBuilder.build(config, model, kvRows, maxModelLen, tokenizer().orElse(null));
+        this.engine = built.engine();
+        this.startupReport = built.report();
+        for (String line : startupReport) log.accept(line);
     }
 
     private static int resolveMaxModelLen(EngineConfig config, ModelConfig mc) {
@@ -71,18 +88,24 @@ public final class LLM implements AutoCloseable {
         return config.maxModelLen();
     }
 
+    /** Loads the model and starts the engine; the start-up report goes to standard error. */
     public static LLM load(EngineConfig config) {
         return load(config, KernelProvider.best());
     }
 
     /** Loads with the given kernels ({@link KernelProvider#scalar()} runs the scalar reference kernels). */
     public static LLM load(EngineConfig config, KernelProvider kernels) {
+        return load(config, kernels, line -> System.err.println("INFO " + line));
+    }
+
+    /** Loads, sending the start-up report's lines to {@code log}. */
+    public static LLM load(EngineConfig config, KernelProvider kernels, Consumer<String> log) {
         ComputePool pool = new ComputePool(config.threads());
         ModelSource source = null;
         try {
             source = ModelLoader.open(config.model(), ModelLoader.parseLoadFormat(config.loadFormat()),
                     config.dummyWeightType(), config.seed(), pool);
-            return new LLM(config, pool, kernels, source);
+            return new LLM(config, pool, kernels, source, log);
         } catch (RuntimeException e) {
             if (source != null) source.close();
             pool.close();
@@ -126,76 +149,88 @@ public final class LLM implements AutoCloseable {
         return config;
     }
 
-    private ContiguousKvCache kvFor(int tokens) {
-        if (kv == null || kv.capacity() < tokens) {
-            if (kv != null) kv.close();
+    /** The engine core, for callers that drive steps themselves (the server's engine thread). */
+    public EngineCore engine() {
+        return engine;
+    }
+
+    /** What the engine logged at start-up: memory budget, KV cache size, maximum concurrency. */
+    public List<String> startupReport() {
+        return startupReport;
+    }
+
+    /** Generates from {@code prompt} (ids used exactly as given), calling {@code sink} per token as it is sampled. */
+    public synchronized Generation generate(int[] prompt, SamplingParams params, TokenSink sink) {
+        return run(List.of(prompt), List.of(params), sink).getFirst();
+    }
+
+    /** Generates for every prompt at once (continuous batching); results in input order. */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
+        return generate(prompts, java.util.Collections.nCopies(prompts.size(), params));
+    }
+
+    /** Generates for every prompt with its own parameters, all submitted together; results in input order. */
+    public synchronized List<Generation> generate(List<int[]> prompts, List<SamplingParams> params) {
+        return run(prompts, params, null);
+    }
+
+    private List<Generation> run(List<int[]> prompts, List<SamplingParams> params, TokenSink sink) {
+        if (prompts.size() != params.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + params.size() + " sampling params");
+        }
+        RequestOutput[] outputs = new RequestOutput[prompts.size()];
+        List<Long> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < prompts.size(); i++) {
+                int slot = i;
+                SamplingParams p = params.get(i);
+                ids.add(engine.add(prompts.get(i), p, List.of(), 0, new RequestListener() {
+                    @Override
+                    public void onToken(long requestId, int index, int token, String textDelta) {
+                        if (sink != null && index >= 0) sink.accept(index, token);
+                    }
+
+                    @Override
+                    public void onFinish(RequestOutput output) {
+                        outputs[slot] = output;
+                    }
+                }));
+            }
+            int done = 0;
+            while (done < outputs.length) {
+                if (!engine.step() && !engine.hasUnfinished()) break;
+                done = 0;
+                for (RequestOutput o : outputs) if (o != null) done++;
+            }
+        } catch (RuntimeException | Error e) {
+            for (long id : ids) engine.abort(id); // never leave blocks behind
+            throw e;
+        }
+        List<Generation> result = new ArrayList<>(outputs.length);
+        for (RequestOutput o : outputs) result.add(Generation.of(o));
+        return result;
+    }
+
+    private ContiguousKvCache scoringCache(int tokens) {
+        if (scoringKv == null || scoringKv.capacity() < tokens) {
+            if (scoringKv != null) scoringKv.close();
             ModelConfig c = weights.config();
             // Grow geometrically so a session of growing requests reallocates rarely.
-            int capacity = Math.min(maxModelLen, Math.max(tokens, kv == null ? 0 : 2 * kv.capacity()));
-            kv = new ContiguousKvCache(c.numLayers(), c.numKvHeads(), c.headDim(), capacity, kvRows);
+            int capacity = Math.min(maxModelLen, Math.max(tokens, scoringKv == null ? 0 : 2 * scoringKv.capacity()));
+            scoringKv = new ContiguousKvCache(c.numLayers(), c.numKvHeads(), c.headDim(), capacity, kvRows);
         }
-        return kv;
-    }
-
-    /** Generates from {@code prompt} (ids used exactly as given), calling {@code sink} per token. */
-    public Generation generate(int[] prompt, SamplingParams params, TokenSink sink) {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty");
-        }
-        int total = prompt.length + Math.max(0, params.maxTokens() - 1);
-        if (total > maxModelLen) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens "
-                    + params.maxTokens() + " exceeds the context limit of " + maxModelLen + " tokens");
-        }
-        ContiguousKvCache cache = kvFor(total);
-        sampler.reset(params);
-        int[] out = new int[params.maxTokens()];
-        int produced = 0;
-        String finish = "length";
-        long start = System.nanoTime();
-        prefill(prompt, cache);
-        double prefillSeconds = 0;
-        long decodeStart = 0;
-        int pos = prompt.length;
-        while (produced < params.maxTokens()) {
-            int token = sampler.sample(lastLogits);
-            if (produced == 0) {
-                decodeStart = System.nanoTime();
-                prefillSeconds = (decodeStart - start) / 1e9;
-            }
-            out[produced++] = token;
-            sink.accept(produced - 1, token);
-            if (params.stopsAt(token)) {
-                finish = "stop";
-                break;
-            }
-            if (produced == params.maxTokens()) break;
-            oneToken[0] = token;
-            model.forward(oneToken, 0, 1, pos++, cache, lastLogits, false);
-        }
-        double decodeSeconds = produced > 1 ? (System.nanoTime() - decodeStart) / 1e9 : 0;
-        return new Generation(prompt.clone(), java.util.Arrays.copyOf(out, produced), prefillSeconds, decodeSeconds,
-                finish);
-    }
-
-    /** Runs the prompt in chunks of at most maxNumBatchedTokens; leaves the last token's logits in lastLogits. */
-    private void prefill(int[] prompt, ContiguousKvCache cache) {
-        int chunk = model.maxTokens();
-        for (int off = 0; off < prompt.length; off += chunk) {
-            int n = Math.min(chunk, prompt.length - off);
-            model.forward(prompt, off, n, off, cache, lastLogits, false);
-        }
+        return scoringKv;
     }
 
     /**
      * Logits at every position of {@code tokens} (evaluated from an empty cache at positions 0..n-1), passed row
      * by row to {@code consumer}: row i predicts token i+1.
      */
-    public void scoreAll(int[] tokens, LogitsConsumer consumer) {
+    public synchronized void scoreAll(int[] tokens, LogitsConsumer consumer) {
         if (tokens.length > maxModelLen) {
             throw new IllegalArgumentException(tokens.length + " tokens exceed the context limit of " + maxModelLen);
         }
-        ContiguousKvCache cache = kvFor(tokens.length);
+        ContiguousKvCache cache = scoringCache(tokens.length);
         int vocab = weights.config().vocabSize();
         // Bound the logits buffer for large vocabularies: at most ~64 MiB of rows per forward step.
         int chunk = Math.max(1, Math.min(model.maxTokens(), (16 << 20) / vocab));
@@ -216,8 +251,9 @@ public final class LLM implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (kv != null) kv.close();
+    public synchronized void close() {
+        if (scoringKv != null) scoringKv.close();
+        engine.close();
         source.close();
         pool.close();
     }

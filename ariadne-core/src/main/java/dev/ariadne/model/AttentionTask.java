@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  * Causal grouped-query attention for the tokens of one step, reading keys and values in place from a
  * {@link KvCache}. Work item i is (kvHead = i / tokens, token t = i % tokens) and covers the {@code group} query heads
  * that share that KV head: each key and value row is widened to floats once and used by all of them. KV-head-major
- * order gives every thread the same mix of short (early) and long (late) causal rows. Token t at position
- * {@code startPos + t} attends to positions {@code 0 .. startPos + t}.
+ * order gives every thread the same mix of short (early) and long (late) causal rows. Token t at position p of
+ * its sequence attends to positions {@code 0 .. p} of that sequence's cache.
  *
  * <pre>
  * scores[g][j] = q[t, kvHead*group + g] . K[j, kvHead] / sqrt(headDim)      j <= startPos + t
@@ -28,9 +28,7 @@ final class AttentionTask implements RangeTask {
     private final float[][] rowScratch; // [threads][headDim] one widened K or V row
 
     int layer;
-    int tokens;
-    int startPos;
-    KvCache kv;
+    ForwardBatch batch;
 
     AttentionTask(ModelConfig c, Workspace ws, ElementOps ops, int threads) {
         this.c = c;
@@ -48,13 +46,16 @@ final class AttentionTask implements RangeTask {
         int stride = ws.scores[worker].length / group; // scores row of query head g: [g * stride, ...)
         float[] s = ws.scores[worker];
         float[] row = rowScratch[worker];
-        KvRows rows = kv.rows();
-        MemorySegment keys = kv.keys(layer);
-        MemorySegment values = kv.values(layer);
+        ForwardBatch b = batch;
+        int tokens = b.numTokens;
         for (int i = from; i < to; i++) {
             int kvHead = i / tokens;
             int t = i % tokens;
-            int n = startPos + t + 1;
+            int n = b.positions[t] + 1;
+            KvCache kv = b.seqKv[b.tokenSeq[t]];
+            KvRows rows = kv.rows();
+            MemorySegment keys = kv.keys(layer);
+            MemorySegment values = kv.values(layer);
             int qBase = t * qDim + kvHead * group * hd;
             rows.scores(kv, keys, kvHead, n, ws.q, qBase, group, hd, scale, s, stride, row);
             for (int g = 0; g < group; g++) {

@@ -11,10 +11,11 @@ import dev.ariadne.tensor.ops.ScalarMath;
 import dev.ariadne.tensor.ops.VectorMath;
 
 /**
- * The forward pass of a llama-family decoder (llama, qwen2, qwen3) over a batch of tokens of one sequence:
+ * The forward pass of a llama-family decoder (llama, qwen2, qwen3) over a batch of tokens of one or more sequences:
  * embedding, then per layer RMSNorm, q/k/v projections (+ qwen2 biases, + qwen3 per-head q/k RMSNorm), RoPE, causal
  * attention over the KV cache, output projection, residual, RMSNorm, SwiGLU MLP, residual; final RMSNorm and the
- * output projection. Linear layers run as matrix-matrix products over all tokens of the step.
+ * output projection. Linear layers run as matrix-matrix products over all tokens of the step, whatever sequence
+ * they belong to; attention is the only per-sequence part: each token reads its own sequence's KV cache.
  */
 public final class DecoderModel {
     private final ModelConfig c;
@@ -28,6 +29,7 @@ public final class DecoderModel {
     private final int maxContext;
     private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
     private final MatMul.Group[] gateUp;  // per layer: wGate, wUp -> gate, up
+    private final ForwardBatch single;    // the one-sequence batch of the convenience forward
 
     /**
      * @param maxTokens  most tokens one {@link #forward} call may take (prompt chunk size)
@@ -47,6 +49,7 @@ public final class DecoderModel {
         this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
         this.gateUp = new MatMul.Group[c.numLayers()];
+        this.single = new ForwardBatch(maxTokens, 1);
         for (int l = 0; l < c.numLayers(); l++) {
             LayerWeights lw = w.layers()[l];
             qkv[l] = new MatMul.Group(new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {ws.q, ws.k, ws.v});
@@ -66,9 +69,14 @@ public final class DecoderModel {
         return ws.maxTokens;
     }
 
+    /** Bytes of the activation buffers this model preallocated (the activation peak of a step). */
+    public long workspaceBytes() {
+        return ws.bytes() + matmul.bytes();
+    }
+
     /**
-     * Runs {@code count} tokens at positions {@code startPos ..} through the model, storing their keys and values
-     * in {@code kv}.
+     * Runs {@code count} tokens of one sequence at positions {@code startPos ..} through the model, storing their
+     * keys and values in {@code kv}.
      *
      * @param logits    {@code [count, vocab]} when {@code allLogits}, else {@code [vocab]} for the last token
      */
@@ -77,29 +85,48 @@ public final class DecoderModel {
         if (count < 1 || count > ws.maxTokens) {
             throw new IllegalArgumentException("a step takes 1 to " + ws.maxTokens + " tokens, got " + count);
         }
-        if (startPos < 0 || startPos + count > Math.min(maxContext, kv.capacity())) {
-            throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + count - 1)
-                    + " exceed the context of " + Math.min(maxContext, kv.capacity()) + " tokens");
+        single.clear();
+        single.addSequence(kv, tokens, offset, count, startPos, !allLogits);
+        if (allLogits) single.requestAllLogits();
+        forward(single, logits);
+        single.clear();
+    }
+
+    /**
+     * Runs one step over the batch's tokens, storing their keys and values in their sequences' caches, and writes
+     * the requested logits rows: {@code logits[r * vocab ..]} for row r of the batch's logit rows.
+     */
+    public void forward(ForwardBatch b, float[] logits) {
+        int count = b.numTokens;
+        if (count < 1 || count > ws.maxTokens) {
+            throw new IllegalArgumentException("a step takes 1 to " + ws.maxTokens + " tokens, got " + count);
+        }
+        long attentionWork = 0;
+        for (int t = 0; t < count; t++) {
+            int pos = b.positions[t];
+            KvCache kv = b.seqKv[b.tokenSeq[t]];
+            if (pos < 0 || pos >= Math.min(maxContext, kv.capacity())) {
+                throw new IllegalArgumentException("position " + pos + " exceeds the context of "
+                        + Math.min(maxContext, kv.capacity()) + " tokens");
+            }
+            attentionWork += pos + 1;
         }
         int h = c.hiddenSize();
-        embed(tokens, offset, count);
+        embed(b.tokenIds, 0, count);
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
-            rope.angles(startPos + t, ws.cos, ws.sin, t * pairs);
+            rope.angles(b.positions[t], ws.cos, ws.sin, t * pairs);
         }
         for (int l = 0; l < c.numLayers(); l++) {
-            attentionBlock(l, w.layers()[l], count, startPos, kv);
+            attentionBlock(l, w.layers()[l], b, attentionWork);
             mlpBlock(l, w.layers()[l], count);
         }
-        if (allLogits) {
-            for (int t = 0; t < count; t++) {
-                ops.rmsNorm(ws.xb, t * h, ws.x, t * h, w.outputNorm(), h, c.rmsNormEps());
-            }
-            matmul.apply(w.output(), ws.xb, h, count, logits, c.vocabSize(), 0);
-        } else {
-            ops.rmsNorm(ws.xb, 0, ws.x, (count - 1) * h, w.outputNorm(), h, c.rmsNormEps());
-            matmul.apply(w.output(), ws.xb, h, 1, logits, c.vocabSize(), 0);
+        int rows = b.numLogits;
+        if (rows == 0) return;
+        for (int r = 0; r < rows; r++) {
+            ops.rmsNorm(ws.xb, r * h, ws.x, b.logitRows[r] * h, w.outputNorm(), h, c.rmsNormEps());
         }
+        matmul.apply(w.output(), ws.xb, h, rows, logits, c.vocabSize(), 0);
     }
 
     private void embed(int[] tokens, int offset, int count) {
@@ -115,7 +142,8 @@ public final class DecoderModel {
         }
     }
 
-    private void attentionBlock(int layer, LayerWeights lw, int count, int startPos, KvCache kv) {
+    private void attentionBlock(int layer, LayerWeights lw, ForwardBatch b, long attentionWork) {
+        int count = b.numTokens;
         int h = c.hiddenSize();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
@@ -143,15 +171,13 @@ public final class DecoderModel {
             }
             rope.rotate(ws.q, t * qDim, c.numHeads(), ws.cos, ws.sin, t * pairs);
             rope.rotate(ws.k, t * kvDim, c.numKvHeads(), ws.cos, ws.sin, t * pairs);
-            kv.store(layer, startPos + t, ws.k, t * kvDim, ws.v, t * kvDim);
+            b.seqKv[b.tokenSeq[t]].store(layer, b.positions[t], ws.k, t * kvDim, ws.v, t * kvDim);
         }
         attention.layer = layer;
-        attention.tokens = count;
-        attention.startPos = startPos;
-        attention.kv = kv;
-        long work = (long) c.numHeads() * count * (startPos + count) * hd * 2;
+        attention.batch = b;
+        long work = (long) c.numHeads() * attentionWork * hd * 2;
         pool.parallelFor(c.numKvHeads() * count, attention, work);
-        attention.kv = null;
+        attention.batch = null;
         // Output projection into xb (free now), then the residual add.
         matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);
         ops.add(ws.x, 0, ws.xb, 0, count * h);

@@ -44,6 +44,18 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
         return b;
     }
 
+    /** Bytes of all weights (the mapped tensors; a tied output matrix counted once). */
+    public long bytes() {
+        long b = tokenEmbedding.byteSize() + (output != tokenEmbedding ? output.byteSize() : 0)
+                + 4L * outputNorm.length;
+        for (LayerWeights l : layers) {
+            b += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
+                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
+            b += 4L * (l.attnNorm().length + l.ffnNorm().length);
+        }
+        return b;
+    }
+
     private static final class Loader {
         private final ModelSource source;
         private final KernelProvider kernels;

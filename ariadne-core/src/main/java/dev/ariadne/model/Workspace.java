@@ -34,4 +34,12 @@ final class Workspace {
         sin = new float[maxTokens * c.headDim() / 2];
         scores = new float[threads][c.groupSize() * maxContext];
     }
+
+    /** Bytes of all buffers. */
+    long bytes() {
+        long floats = (long) x.length + xb.length + q.length + k.length + v.length + att.length + gate.length
+                + up.length + cos.length + sin.length;
+        for (float[] s : scores) floats += s.length;
+        return 4 * floats;
+    }
 }

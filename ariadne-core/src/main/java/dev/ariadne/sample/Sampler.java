@@ -38,6 +38,19 @@ public final class Sampler {
         return best;
     }
 
+    /**
+     * Samples for one request from {@code logits[off .. off + vocab)} with the request's own generator.
+     * {@code tokens[0 .. numTokens)} are its prompt ({@code promptLen}) and output so far.
+     */
+    public int sample(float[] logits, int off, SamplingParams p, SplittableRandom rng, int[] tokens, int promptLen,
+                      int numTokens) {
+        if (p.isGreedy()) return argmax(logits, off, vocab);
+        if (off != 0) System.arraycopy(logits, off, logits, 0, vocab);
+        this.params = p;
+        this.random = rng;
+        return sample(logits);
+    }
+
     public int sample(float[] logits) {
         if (params.isGreedy()) {
             return argmax(logits, 0, vocab);

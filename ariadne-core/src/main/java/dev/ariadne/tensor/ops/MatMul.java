@@ -35,6 +35,13 @@ public final class MatMul {
         this.tiles = new float[pool.threads()][TILE_ROWS * maxCols];
     }
 
+    /** Bytes of the per-thread dequantization tiles. */
+    public long bytes() {
+        long n = 0;
+        for (float[] t : tiles) n += 4L * t.length;
+        return n;
+    }
+
     /**
      * @param x       activations, token t at {@code x[t * xStride .. + cols)}
      * @param y       output, token t row r at {@code y[t * yStride + yOff + r]}

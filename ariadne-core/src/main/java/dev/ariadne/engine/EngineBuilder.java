@@ -1,0 +1,66 @@
+package dev.ariadne.engine;
+
+import dev.ariadne.config.CacheConfig;
+import dev.ariadne.config.EngineConfig;
+import dev.ariadne.config.ModelConfig;
+import dev.ariadne.kv.BlockPool;
+import dev.ariadne.kv.KvCacheManager;
+import dev.ariadne.kv.KvRows;
+import dev.ariadne.kv.PagedKvStorage;
+import dev.ariadne.kv.SwapSlots;
+import dev.ariadne.kv.SwapSpace;
+import dev.ariadne.model.DecoderModel;
+import dev.ariadne.sched.Scheduler;
+import dev.ariadne.sched.SchedulerConfig;
+import dev.ariadne.tokenizer.Tokenizer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the serving engine as vLLM does: profile a step at the token budget, give what the memory budget leaves
+ * to KV blocks, refuse to start when one request of the max model length cannot fit, then wire the block pool,
+ * KV cache manager, scheduler and runner together. The report lines are what the engine logs.
+ */
+record EngineBuilder(EngineCore engine, List<String> report) {
+
+    static EngineBuilder build(EngineConfig config, DecoderModel model, KvRows rows, int maxModelLen,
+                               Tokenizer tokenizer) {
+        ModelConfig c = model.config();
+        CacheConfig cc = config.cache();
+        int maxSeqs = config.scheduling().maxNumSeqs();
+        long runnerBytes = 4L * maxSeqs * c.vocabSize() + 8L * maxSeqs + 8L * c.vocabSize();
+        ProfiledMemory profile = ProfiledMemory.profile(model, rows, cc.blockSize(), maxModelLen, runnerBytes);
+        KvCacheBudget budget = KvCacheBudget.of(config, model, rows, maxModelLen, profile);
+        List<String> report = new ArrayList<>(budget.lines());
+        if (cc.numBlocksOverride() < 0) budget.requireFitsOneRequest();
+        PagedKvStorage storage = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), cc.blockSize(),
+                budget.numBlocks(), rows);
+        SwapSpace swap = null;
+        SwapSlots slots = null;
+        try {
+            if (cc.swapSpaceBytes() > 0) {
+                swap = new SwapSpace(storage, cc.swapSpaceBytes(), Path.of(System.getProperty("java.io.tmpdir")));
+                slots = new SwapSlots(swap.slots());
+                report.add("Swap space: " + swap.slots() + " blocks in " + swap.path());
+            }
+            KvCacheManager kv = new KvCacheManager(new BlockPool(budget.numBlocks()), cc.blockSize(),
+                    cc.prefixCaching(), cacheSalt(c, rows));
+            var sc = config.scheduling();
+            Scheduler scheduler = new Scheduler(new SchedulerConfig(config.maxNumBatchedTokens(), maxSeqs,
+                    maxModelLen, sc.chunkedPrefill(), sc.preemptionMode()), kv, slots);
+            ModelRunner runner = new ModelRunner(model, storage, swap, maxSeqs);
+            return new EngineBuilder(new EngineCore(scheduler, runner, tokenizer, maxModelLen), List.copyOf(report));
+        } catch (RuntimeException e) {
+            if (swap != null) swap.close();
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** What besides the tokens decides a block's keys: rope settings and the KV element type. */
+    private static long cacheSalt(ModelConfig c, KvRows rows) {
+        return Double.doubleToLongBits(c.ropeTheta()) * 31 + c.ropeStyle().ordinal() * 7L + rows.dtype().ordinal();
+    }
+}

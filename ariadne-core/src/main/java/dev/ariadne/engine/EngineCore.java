@@ -1,0 +1,122 @@
+package dev.ariadne.engine;
+
+import dev.ariadne.sample.SamplingParams;
+import dev.ariadne.sched.Request;
+import dev.ariadne.sched.RequestStatus;
+import dev.ariadne.sched.Scheduler;
+import dev.ariadne.sched.SchedulerOutput;
+import dev.ariadne.tokenizer.Tokenizer;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine loop's single owner of the scheduler and the KV state (vLLM's {@code EngineCore}). One step is
+ * schedule, execute, update, then hand each new token to its request's output processor and listener. Not
+ * thread-safe: one thread drives it (the in-process {@link LLM} facade, or the server's engine thread).
+ */
+public final class EngineCore implements AutoCloseable {
+    private final Scheduler scheduler;
+    private final ModelRunner runner;
+    private final Tokenizer tokenizer;          // null without one
+    private final int maxModelLen;
+    private final Map<Long, Tracked> tracked = new HashMap<>();
+    private long nextId;
+    private long steps;
+
+    private record Tracked(Request request, RequestListener listener, OutputProcessor output, long arrivalNanos,
+                           long[] firstTokenNanos) {
+    }
+
+    EngineCore(Scheduler scheduler, ModelRunner runner, Tokenizer tokenizer, int maxModelLen) {
+        this.scheduler = scheduler;
+        this.runner = runner;
+        this.tokenizer = tokenizer;
+        this.maxModelLen = maxModelLen;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * Queues a request; its output goes to {@code listener}. Throws {@link IllegalArgumentException} (and queues
+     * nothing) for a request that can never run.
+     *
+     * @param cacheSalt separates its prefix-cache blocks from requests with a different salt (0 shares all)
+     * @return the request's id
+     */
+    public long add(int[] promptIds, SamplingParams params, List<String> stopStrings, long cacheSalt,
+                    RequestListener listener) {
+        OutputProcessor out = new OutputProcessor(tokenizer, stopStrings);
+        Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt);
+        scheduler.add(r);
+        nextId++;
+        tracked.put(r.id(), new Tracked(r, listener, out, System.nanoTime(), new long[1]));
+        return r.id();
+    }
+
+    /** Ends a request now (its client is gone): its blocks are freed at once. False if it already finished. */
+    public boolean abort(long id) {
+        Tracked t = tracked.get(id);
+        if (t == null) return false;
+        scheduler.finish(id, RequestStatus.FINISHED_ABORTED);
+        complete(t);
+        return true;
+    }
+
+    public boolean hasUnfinished() {
+        return scheduler.hasUnfinished();
+    }
+
+    /** One engine step; returns false when there was nothing to do. */
+    public boolean step() {
+        SchedulerOutput out = scheduler.schedule();
+        if (out.isEmpty()) return false;
+        int[] sampled = runner.execute(out, scheduler.kvCacheManager());
+        List<Request> advanced = scheduler.update(out, sampled);
+        steps++;
+        long now = System.nanoTime();
+        for (Request r : advanced) {
+            Tracked t = tracked.get(r.id());
+            int index = r.numOutputTokens() - 1;
+            int token = r.outputToken(index);
+            if (index == 0) t.firstTokenNanos[0] = now;
+            String delta = t.output.push(token);
+            if (t.output.stopped() && !r.status().isFinished()) {
+                scheduler.finish(r.id(), RequestStatus.FINISHED_STOPPED);
+            }
+            t.listener.onToken(r.id(), index, token, delta);
+            if (r.status().isFinished()) complete(t);
+        }
+        return true;
+    }
+
+    private void complete(Tracked t) {
+        tracked.remove(t.request.id());
+        Request r = t.request;
+        String rest = t.output.finish();
+        if (!rest.isEmpty() && r.numOutputTokens() > 0) {
+            t.listener.onToken(r.id(), -1, -1, rest);
+        }
+        Object stopReason = t.output.stopString();
+        if (stopReason == null && r.status() == RequestStatus.FINISHED_STOPPED && r.numOutputTokens() > 0) {
+            stopReason = r.outputToken(r.numOutputTokens() - 1);
+        }
+        t.listener.onFinish(new RequestOutput(r.id(), java.util.Arrays.copyOf(r.tokens(), r.promptLength()),
+                r.outputIds(), t.output.text(), r.status().finishReason(), stopReason, r.numCachedTokens(),
+                r.numPreemptions(), t.arrivalNanos, t.firstTokenNanos[0], System.nanoTime()));
+    }
+
+    /** Aborts what is still running and releases the KV cache memory. */
+    @Override
+    public void close() {
+        for (long id : List.copyOf(tracked.keySet())) abort(id);
+        runner.close();
+    }
+}

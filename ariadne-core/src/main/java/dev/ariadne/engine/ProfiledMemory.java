@@ -1,0 +1,66 @@
+package dev.ariadne.engine;
+
+import dev.ariadne.kv.KvRows;
+import dev.ariadne.kv.PagedKvCache;
+import dev.ariadne.kv.PagedKvStorage;
+import dev.ariadne.model.DecoderModel;
+import dev.ariadne.model.ForwardBatch;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * The activation peak of a step, measured as vLLM's profile run does: one forward over {@code maxNumBatchedTokens}
+ * tokens (the largest step the scheduler can make). Activations are preallocated buffers (the model's workspace and
+ * the runner's logits), so the peak is their size plus whatever the step allocated on top, which the JVM counts per
+ * thread, summed over all threads (it should be ~0: the hot path allocates nothing). The run also warms the JIT before the first request.
+ *
+ * @param bufferBytes   preallocated activation buffers
+ * @param allocatedBytes what the profiling step allocated besides them
+ * @param tokens        tokens of the profiling step
+ * @param seconds       its duration
+ */
+record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double seconds) {
+
+    long peakBytes() {
+        return bufferBytes + allocatedBytes;
+    }
+
+    /** Profiles a full step: {@code maxTokens} tokens, in sequences of at most {@code maxModelLen} tokens each. */
+    static ProfiledMemory profile(DecoderModel model, KvRows rows, int blockSize, int maxModelLen,
+                                  long runnerBufferBytes) {
+        var c = model.config();
+        int tokens = model.maxTokens();
+        int seqLen = Math.min(tokens, maxModelLen);
+        int seqs = Math.ceilDiv(tokens, seqLen);
+        int blocksPerSeq = Math.ceilDiv(seqLen, blockSize);
+        int blocks = blocksPerSeq * seqs;
+        var threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (PagedKvStorage scratch = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), blockSize,
+                blocks, rows)) {
+            int[] promptIds = new int[seqLen];
+            for (int i = 0; i < seqLen; i++) promptIds[i] = i % c.vocabSize();
+            ForwardBatch batch = new ForwardBatch(tokens, seqs);
+            for (int s = 0, left = tokens; s < seqs; s++, left -= seqLen) {
+                int[] ids = new int[blocksPerSeq];
+                for (int i = 0; i < blocksPerSeq; i++) ids[i] = s * blocksPerSeq + i;
+                batch.addSequence(new PagedKvCache(scratch).bind(ids, blocksPerSeq), promptIds, 0,
+                        Math.min(seqLen, left), 0, true);
+            }
+            float[] logits = new float[seqs * c.vocabSize()];
+            long before = allocatedByAllThreads(threadBean);
+            long start = System.nanoTime();
+            model.forward(batch, logits);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long allocated = Math.max(0, allocatedByAllThreads(threadBean) - before);
+            return new ProfiledMemory(model.workspaceBytes() + runnerBufferBytes, allocated, tokens, seconds);
+        }
+    }
+
+    private static long allocatedByAllThreads(com.sun.management.ThreadMXBean bean) {
+        long sum = 0;
+        for (long b : bean.getThreadAllocatedBytes(bean.getAllThreadIds())) {
+            if (b > 0) sum += b;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.ariadne.engine;
+
+/** Receives one request's output as the engine produces it, on the engine's thread. */
+public interface RequestListener {
+    /**
+     * A token was sampled.
+     *
+     * @param index     its index in the output; -1 (with token -1) for text released only at the end, when the
+     *                  request finishes (held back for a possible stop string or an unfinished character)
+     * @param textDelta the text it completes (may be empty, held back for a stop string or an unfinished UTF-8
+     *                  character); empty without a tokenizer
+     */
+    void onToken(long requestId, int index, int token, String textDelta);
+
+    /** The request finished (after its last {@link #onToken}). */
+    void onFinish(RequestOutput output);
+}

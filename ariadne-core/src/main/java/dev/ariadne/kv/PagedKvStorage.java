@@ -1,0 +1,106 @@
+package dev.ariadne.kv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The keys and values of every block, off-heap: per layer one K and one V segment of
+ * {@code [numBlocks][kvHeads][blockSize][headDim]} values in the cache's element type.
+ *
+ * <p>Within a block the rows are head-major (vLLM's CPU and CUDA paged-attention layouts also keep a head's rows of
+ * a block together): attention walks one KV head's positions in order, and this keeps each (block, head) run of
+ * {@code blockSize * headDim} values contiguous (4 KiB for 16 x 128 f16) instead of striding by
+ * {@code kvHeads * headDim} per position, which stops the hardware prefetcher at every page (measured on the
+ * contiguous cache: 12 GB/s against 20+).
+ *
+ * <pre>
+ * byte offset of (block b, kvHead h, slot s) = ((b * kvHeads + h) * blockSize + s) * headDim * bytesPerValue
+ * </pre>
+ */
+public final class PagedKvStorage implements AutoCloseable {
+    private final int layers, kvHeads, headDim, blockSize, numBlocks;
+    private final KvRows rows;
+    private final long rowBytes;     // one head's row of headDim values
+    private final long blockBytes;   // one block of one layer's K (or V)
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment[] keys;   // [layer] -> [numBlocks][kvHeads][blockSize][headDim]
+    private final MemorySegment[] values; // [layer] -> [numBlocks][kvHeads][blockSize][headDim]
+
+    public PagedKvStorage(int layers, int kvHeads, int headDim, int blockSize, int numBlocks, KvRows rows) {
+        this.layers = layers;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.blockSize = blockSize;
+        this.numBlocks = numBlocks;
+        this.rows = rows;
+        this.rowBytes = (long) headDim * rows.dtype().bytesPerValue();
+        this.blockBytes = rowBytes * blockSize * kvHeads;
+        keys = new MemorySegment[layers];
+        values = new MemorySegment[layers];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = LazyMemory.allocate(arena, blockBytes * numBlocks);
+            values[l] = LazyMemory.allocate(arena, blockBytes * numBlocks);
+        }
+    }
+
+    /** KV bytes one block takes over all layers (K and V). */
+    public static long bytesPerBlock(int layers, int kvHeads, int headDim, int blockSize, KvCacheDType dtype) {
+        return 2L * layers * kvHeads * headDim * blockSize * dtype.bytesPerValue();
+    }
+
+    public int numLayers() {
+        return layers;
+    }
+
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int numBlocks() {
+        return numBlocks;
+    }
+
+    public KvRows rows() {
+        return rows;
+    }
+
+    public MemorySegment keys(int layer) {
+        return keys[layer];
+    }
+
+    public MemorySegment values(int layer) {
+        return values[layer];
+    }
+
+    long rowBytes() {
+        return rowBytes;
+    }
+
+    /** Bytes of one block of one layer's K (or V). */
+    public long layerBlockBytes() {
+        return blockBytes;
+    }
+
+    /** Byte offset of (block, kvHead, slot) within a layer's segment. */
+    public long rowOffset(int block, int kvHead, int slot) {
+        return (((long) block * kvHeads + kvHead) * blockSize + slot) * rowBytes;
+    }
+
+    /** Total bytes of all layers' keys and values. */
+    public long bytes() {
+        return 2L * layers * blockBytes * numBlocks;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
