@@ -29,11 +29,20 @@ public record HostMemory(long physicalBytes, long cgroupLimitBytes, String cgrou
 
     /** The usable total: the cgroup limit when it is set and below physical memory. */
     public long limit() {
-        return cgroupLimitBytes > 0 && cgroupLimitBytes < physicalBytes ? cgroupLimitBytes : physicalBytes;
+        return limitedByCgroup() ? cgroupLimitBytes : physicalBytes;
+    }
+
+    /** Where {@link #limit()} comes from: {@code physical memory} or {@code cgroup limit /sys/fs/cgroup/memory.max}. */
+    public String source() {
+        return limitedByCgroup() ? "cgroup limit " + cgroupFile : "physical memory";
+    }
+
+    private boolean limitedByCgroup() {
+        return cgroupLimitBytes > 0 && cgroupLimitBytes < physicalBytes;
     }
 
     public String describe() {
-        if (cgroupLimitBytes > 0 && cgroupLimitBytes < physicalBytes) {
+        if (limitedByCgroup()) {
             return ByteSize.gib(cgroupLimitBytes) + " cgroup limit (" + cgroupFile + ") of " + ByteSize.gib(physicalBytes)
                     + " physical";
         }

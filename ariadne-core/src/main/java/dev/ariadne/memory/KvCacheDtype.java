@@ -53,6 +53,15 @@ public enum KvCacheDtype {
         return vectorBytes(length) / (double) length;
     }
 
+    /** The planner's name for a KV type the engine stores ({@link dev.ariadne.kv.KvCacheDType}). */
+    public static KvCacheDtype of(dev.ariadne.kv.KvCacheDType engine) {
+        return switch (engine) {
+            case F32 -> FP32;
+            case F16 -> FP16;
+            case BF16 -> BF16;
+        };
+    }
+
     /** Parses the spellings of vLLM, llama.cpp and Ariadne; {@code auto} is resolved by the caller. */
     public static KvCacheDtype parse(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {

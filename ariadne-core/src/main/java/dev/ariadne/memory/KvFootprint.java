@@ -26,6 +26,11 @@ public record KvFootprint(KvCacheDtype dtype, int layers, int kvHeadsPerRank, in
         return new KvFootprint(dtype, m.numLayers(), perRank, a.kvHeads(), a.headDim(), 2 * perRank, false);
     }
 
+    /** Grouped-query attention on one rank: {@code kvHeads} K and V heads of {@code headDim} values per layer. */
+    public static KvFootprint gqa(KvCacheDtype dtype, int layers, int kvHeads, int headDim) {
+        return new KvFootprint(dtype, layers, kvHeads, kvHeads, headDim, 2 * kvHeads, false);
+    }
+
     public long bytesPerTokenLayer() {
         return vectorsPerTokenLayer * dtype.vectorBytes(vectorLength);
     }
@@ -55,7 +60,7 @@ public record KvFootprint(KvCacheDtype dtype, int layers, int kvHeadsPerRank, in
         if (mla) {
             return "MLA latent " + vector + " x " + layers + " layers";
         }
-        String heads = kvHeadsPerRank == kvHeads ? kvHeads + " KV heads"
+        String heads = kvHeadsPerRank == kvHeads ? kvHeads + (kvHeads == 1 ? " KV head" : " KV heads")
                 : kvHeadsPerRank + " of " + kvHeads + " KV heads";
         return heads + " x 2 (K,V) x " + vector + " x " + layers + " layers";
     }

@@ -15,6 +15,8 @@ public final class MemoryPlanner {
     public static final long DEFAULT_GPU_OTHER = (long) (0.20 * ByteSize.GiB);
     /** Ariadne's process memory besides weights, activations and KV: JVM heap, threads, tokenizer. */
     public static final long DEFAULT_CPU_OTHER = ByteSize.GiB;
+    /** How the CPU engine's KV budget is reached, as the plan and the engine print it. */
+    static final String MEMORY_BUDGET_ORIGIN = "memory x utilization - weights - activation - other";
     /** KV dtypes the CPU engine stores. */
     public static final Set<KvCacheDtype> CPU_KV_DTYPES =
             Set.of(KvCacheDtype.FP16, KvCacheDtype.BF16, KvCacheDtype.FP32, KvCacheDtype.Q8_0, KvCacheDtype.Q4_0);
@@ -93,10 +95,10 @@ public final class MemoryPlanner {
         }
         for (int r = 0; r < in.tensorParallel(); r++) {
             long total = in.deviceMemory().isEmpty() ? 0 : PlanInputs.forRank(in.deviceMemory(), r);
-            double requested = total * in.utilization();
-            Amount kv = !in.kvCacheMemory().isEmpty() ? Amount.given(PlanInputs.forRank(in.kvCacheMemory(), r))
-                    : new Amount((long) Math.floor(requested - nonKv), "total x utilization - weights - activation - other");
-            ranks.add(new RankBudget(r, total, (long) Math.floor(requested), kv));
+            RankBudget fromMemory = RankBudget.fromMemory(r, total, in.utilization(), nonKv,
+                    "total x utilization - weights - activation - other");
+            ranks.add(in.kvCacheMemory().isEmpty() ? fromMemory : new RankBudget(r, total, fromMemory.requested(),
+                    Amount.given(PlanInputs.forRank(in.kvCacheMemory(), r))));
         }
         return ranks;
     }
@@ -120,11 +122,9 @@ public final class MemoryPlanner {
                 dcaBuffers != null ? "estimated, DCA workspace included" : "estimated");
         Amount other = new Amount(DEFAULT_CPU_OTHER, "assumed: JVM heap, threads, tokenizer");
 
-        long total = host.limit();
-        double requested = total * in.utilization();
-        long kvBytes = (long) Math.floor(requested - weights.bytes() - activation.bytes() - other.bytes());
-        RankBudget rank = new RankBudget(0, total, (long) Math.floor(requested),
-                new Amount(kvBytes, "memory x utilization - weights - activation - other"));
+        RankBudget rank = RankBudget.fromMemory(0, host.limit(), in.utilization(),
+                weights.bytes() + activation.bytes() + other.bytes(), MEMORY_BUDGET_ORIGIN);
+        long kvBytes = rank.kv().bytes();
         MemoryBudget budget = new MemoryBudget(in.utilization(), weights, activation, other, List.of(rank));
         KvFootprint kv = KvFootprint.of(shape, 1, kvd);
         KvCapacity capacity = KvCapacity.of(kvBytes, kv, in.blockSize(), maxLen);

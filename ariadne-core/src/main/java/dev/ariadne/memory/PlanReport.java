@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The plan as text. {@link #budgetLines} is what Ariadne's engine logs at start-up and what {@code ariadne plan}
- * prints for the same target: one method, so the two always agree.
+ * The plan as text. {@link #budgetLines} and the engine's start-up report ({@link KvCacheSizing#startupLines}) are
+ * built from the same line methods, so {@code ariadne plan} and the engine say the same words.
  */
 public final class PlanReport {
     private PlanReport() {
@@ -28,7 +28,10 @@ public final class PlanReport {
         return String.join("\n", out) + "\n";
     }
 
-    /** The lines the CPU engine logs when it starts; {@link #text} prints the same lines. */
+    /**
+     * The start-up report the plan predicts for the CPU engine; the engine logs the same lines from what it measured
+     * ({@link KvCacheSizing#startupLines}).
+     */
     public static List<String> startupLines(DevicePlan cpu) {
         return budgetLines(cpu);
     }
@@ -95,34 +98,56 @@ public final class PlanReport {
         return s.toString();
     }
 
-    /** The budget, KV layout, blocks and concurrency: the engine's start-up report and the plan's core. */
+    /** The budget, KV layout, blocks and concurrency: the plan's core, in the words the engine logs at start-up. */
     public static List<String> budgetLines(DevicePlan p) {
         List<String> out = new ArrayList<>();
         MemoryBudget b = p.budget();
         if (b.totalsKnown()) {
-            RankBudget r = b.smallest();
-            out.add(String.format(Locale.ROOT, "Memory: %s x utilization %.2f = %s", ByteSize.gib(r.totalMemory()),
-                    b.utilization(), ByteSize.gib(r.requested())));
+            out.add(memoryLine(b, null));
         }
-        out.add("Weights " + b.weights() + "; activation peak " + b.activation() + "; other " + b.other());
+        out.add(nonKvLine(b));
         if (b.known()) {
-            Amount kv = b.smallest().kv();
-            String where = b.ranks().size() > 1 ? " on the smallest rank" : "";
-            out.add(kv.bytes() >= 0 ? "KV cache memory: " + kv + where
-                    : "KV cache memory: none" + where + ", short by " + ByteSize.gib(-kv.bytes()) + " (" + kv.origin() + ")");
+            out.add(kvMemoryLine(b));
         }
-        KvFootprint kv = p.kv();
-        int bs = p.settings().blockSize();
-        out.add("KV per token" + (p.settings().tensorParallel() > 1 ? " per rank" : "") + ": "
-                + ByteSize.human(kv.bytesPerToken()) + " = " + kv.explain() + "; block of " + bs + " tokens "
-                + ByteSize.human(kv.blockBytes(bs)) + " (page " + ByteSize.human(kv.pageBytes(bs)) + " per layer)");
+        out.add(kvPerTokenLine(p.kv(), p.settings().blockSize(), p.settings().tensorParallel() > 1));
         if (p.capacity() != null) {
-            KvCapacity c = p.capacity();
-            out.add(c.sizeLine());
-            out.add(c.concurrencyLine());
-            out.add("Largest max-model-len for one request: " + ByteSize.count(c.largestMaxModelLen()));
+            out.addAll(capacityLines(p.capacity()));
         }
         return out;
+    }
+
+    /** {@code Memory: 16.00GiB (physical memory) x utilization 0.90 = 14.40GiB}; {@code source} may be null. */
+    static String memoryLine(MemoryBudget b, String source) {
+        RankBudget r = b.smallest();
+        return String.format(Locale.ROOT, "Memory: %s%s x utilization %.2f = %s", ByteSize.gib(r.totalMemory()),
+                source == null ? "" : " (" + source + ")", b.utilization(), ByteSize.gib(r.requested()));
+    }
+
+    /** {@code Weights 1.40GiB (loaded); activation peak 0.05GiB (profiled); other 0.30GiB (measured)}. */
+    static String nonKvLine(MemoryBudget b) {
+        return "Weights " + b.weights() + "; activation peak " + b.activation() + "; other " + b.other();
+    }
+
+    /** vLLM's {@code Available KV cache memory: 4.30GiB}, with where it comes from; a shortfall when negative. */
+    static String kvMemoryLine(MemoryBudget b) {
+        Amount kv = b.smallest().kv();
+        String where = b.ranks().size() > 1 ? " on the smallest rank" : "";
+        return kv.bytes() >= 0 ? "Available KV cache memory: " + kv + where
+                : "Available KV cache memory: none" + where + ", short by " + ByteSize.gib(-kv.bytes()) + " ("
+                + kv.origin() + ")";
+    }
+
+    /** {@code KV per token: 112KiB = 8 KV heads x 2 (K,V) x 128 x 2 B x 28 layers; block of 32 tokens ...}. */
+    static String kvPerTokenLine(KvFootprint kv, int blockSize, boolean perRank) {
+        return "KV per token" + (perRank ? " per rank" : "") + ": " + ByteSize.human(kv.bytesPerToken()) + " = "
+                + kv.explain() + "; block of " + blockSize + " tokens " + ByteSize.human(kv.blockBytes(blockSize))
+                + " (page " + ByteSize.human(kv.pageBytes(blockSize)) + " per layer)";
+    }
+
+    /** vLLM's {@code KV cache size} and {@code Maximum concurrency} lines, and the longest request that fits. */
+    static List<String> capacityLines(KvCapacity c) {
+        return List.of(c.sizeLine(), c.concurrencyLine(),
+                "Largest max-model-len for one request: " + ByteSize.count(c.largestMaxModelLen()));
     }
 
     private static List<String> rankTable(DevicePlan p) {
