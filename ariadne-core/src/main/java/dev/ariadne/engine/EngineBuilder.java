@@ -9,6 +9,11 @@ import dev.ariadne.kv.KvRows;
 import dev.ariadne.kv.PagedKvStorage;
 import dev.ariadne.kv.SwapSlots;
 import dev.ariadne.kv.SwapSpace;
+import dev.ariadne.memory.ByteSize;
+import dev.ariadne.memory.HostMemory;
+import dev.ariadne.memory.KvCacheBudgetInputs;
+import dev.ariadne.memory.KvCacheSizing;
+import dev.ariadne.memory.RuntimeMemory;
 import dev.ariadne.model.DecoderModel;
 import dev.ariadne.sched.Scheduler;
 import dev.ariadne.sched.SchedulerConfig;
@@ -17,6 +22,7 @@ import dev.ariadne.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Starts the serving engine as vLLM does: profile a step at the token budget, give what the memory budget leaves
@@ -32,9 +38,16 @@ record EngineBuilder(EngineCore engine, List<String> report) {
         int maxSeqs = config.scheduling().maxNumSeqs();
         long runnerBytes = 4L * maxSeqs * c.vocabSize() + 8L * maxSeqs + 8L * c.vocabSize();
         ProfiledMemory profile = ProfiledMemory.profile(model, rows, cc.blockSize(), maxModelLen, runnerBytes);
-        KvCacheBudget budget = KvCacheBudget.of(config, model, rows, maxModelLen, profile);
-        List<String> report = new ArrayList<>(budget.lines());
-        if (cc.numBlocksOverride() < 0) budget.requireFitsOneRequest();
+        KvCacheSizing budget = KvCacheSizing.compute(new KvCacheBudgetInputs(model.weights().bytes(),
+                profile.peakBytes(), RuntimeMemory.otherRuntimeBytes(profile.bufferBytes()), HostMemory.detect(),
+                cc.memoryUtilization(), cc.kvCacheMemoryBytes(), cc.numBlocksOverride(), cc.blockSize(),
+                maxModelLen, c.numLayers(), c.numKvHeads(), c.headDim(), rows.dtype()));
+        List<String> report = new ArrayList<>();
+        report.add(String.format(Locale.ROOT, "Profiling step of %d tokens: %.2f s; activation buffers %s,"
+                        + " allocated during the step %s", profile.tokens(), profile.seconds(),
+                ByteSize.human(profile.bufferBytes()), ByteSize.human(profile.allocatedBytes())));
+        report.addAll(budget.startupLines());
+        budget.requireFitsOneRequest();
         PagedKvStorage storage = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), cc.blockSize(),
                 budget.numBlocks(), rows);
         SwapSpace swap = null;

@@ -10,16 +10,17 @@ package dev.ariadne.engine;
  * @param finishReason       {@code stop} (a stop token or string), {@code length} (max tokens) or {@code abort}
  * @param text               the output as text; null when the model has no tokenizer
  * @param numCachedTokens    prompt tokens served from the prefix cache
+ * @param numPreemptions     times the request was preempted (its KV dropped or swapped out) and resumed
  */
 public record Generation(int[] promptIds, int[] outputIds, double prefillSeconds, double decodeSeconds,
-                         String finishReason, String text, int numCachedTokens) {
+                         String finishReason, String text, int numCachedTokens, int numPreemptions) {
 
     static Generation of(RequestOutput o) {
         double prefill = o.firstTokenNanos() > 0 ? (o.firstTokenNanos() - o.arrivalNanos()) / 1e9 : 0;
         double decode = o.firstTokenNanos() > 0 && o.outputIds().length > 1
                 ? (o.finishNanos() - o.firstTokenNanos()) / 1e9 : 0;
         return new Generation(o.promptIds(), o.outputIds(), prefill, decode, o.finishReason(), o.text(),
-                o.numCachedTokens());
+                o.numCachedTokens(), o.numPreemptions());
     }
 
     public double prefillTokensPerSecond() {

@@ -91,6 +91,7 @@ public final class Scheduler {
     /** Plans one step. */
     public SchedulerOutput schedule() {
         Step step = new Step(config.maxNumBatchedTokens());
+        for (Request r : running) r.scheduledThisStep = false; // a step whose results were never applied is void
         List<Request> order = List.copyOf(running);
         // Decodes first (one token each, latency-critical), then running prompts that still have chunks left.
         for (int pass = 0; pass < 2; pass++) {
