@@ -59,16 +59,15 @@ public final class BenchLatencyCommand implements Callable<Integer> {
         try (LLM llm = LLM.load(config)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int vocab = llm.modelConfig().vocabSize();
-            int[] prompt = new int[inputLen];
+            // A fresh random prompt per run: repeating one would be served from the prefix cache.
             SplittableRandom rnd = new SplittableRandom(42);
-            for (int i = 0; i < inputLen; i++) prompt[i] = rnd.nextInt(vocab);
             SamplingParams params = SamplingParams.greedy(outputLen);
             for (int i = 0; i < warmup; i++) {
-                llm.generate(prompt, params, TokenSink.NONE);
+                llm.generate(randomPrompt(rnd, vocab), params, TokenSink.NONE);
             }
             double bestPrefill = 0, bestDecode = 0;
             for (int i = 0; i < Math.max(1, iterations); i++) {
-                Generation g = llm.generate(prompt, params, TokenSink.NONE);
+                Generation g = llm.generate(randomPrompt(rnd, vocab), params, TokenSink.NONE);
                 bestPrefill = Math.max(bestPrefill, g.prefillTokensPerSecond());
                 bestDecode = Math.max(bestDecode, g.decodeTokensPerSecond());
             }
@@ -100,5 +99,11 @@ public final class BenchLatencyCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private int[] randomPrompt(SplittableRandom rnd, int vocab) {
+        int[] prompt = new int[inputLen];
+        for (int i = 0; i < inputLen; i++) prompt[i] = rnd.nextInt(vocab);
+        return prompt;
     }
 }

@@ -1,11 +1,16 @@
 package dev.ariadne.cli;
 
+import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.EngineConfig;
+import dev.ariadne.config.SchedulingConfig;
+import dev.ariadne.sched.PreemptionMode;
 import dev.ariadne.tensor.GGMLType;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The engine flags shared by every command that loads a model (vLLM's names where vLLM has one). This mixin and its
@@ -40,13 +45,81 @@ public final class EngineOptions {
     boolean allowLongMaxModelLen;
 
     @Option(names = "--max-num-batched-tokens", paramLabel = "N", defaultValue = "512",
-            description = "Most tokens per forward step (prompt chunk size).")
+            description = "Token budget of one engine step over all requests (prompt chunk size).")
     int maxNumBatchedTokens;
 
+    @Option(names = "--max-num-seqs", paramLabel = "N", defaultValue = "256",
+            description = "Most requests in one step.")
+    int maxNumSeqs;
+
+    @Option(names = "--block-size", paramLabel = "N", defaultValue = "16",
+            description = "Tokens per KV cache block (a power of two).")
+    int blockSize;
+
+    @Option(names = "--enable-prefix-caching", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reuse the KV blocks of shared prompt prefixes (default on; --no-enable-prefix-caching).")
+    boolean prefixCaching;
+
+    @Option(names = "--enable-chunked-prefill", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Split long prompts over steps (default on; without it --max-num-batched-tokens must"
+                    + " hold --max-model-len).")
+    boolean chunkedPrefill;
+
+    @Option(names = "--gpu-memory-utilization", paramLabel = "F", defaultValue = "0.9",
+            description = "Fraction of the memory available to the process (physical or cgroup limit) the engine"
+                    + " may use: weights, activations and KV cache.")
+    double memoryUtilization;
+
+    @Option(names = "--kv-cache-memory", paramLabel = "BYTES",
+            description = "KV cache size instead of what the utilization leaves (bytes, or e.g. 4GiB).")
+    String kvCacheMemory;
+
+    @Option(names = "--num-gpu-blocks-override", paramLabel = "N",
+            description = "Exactly N KV blocks, whatever the memory (tests use it to force preemption).")
+    Integer numBlocksOverride;
+
+    @Option(names = "--swap-space", paramLabel = "GIB", defaultValue = "4",
+            description = "Swap tier for preempted requests' KV blocks with --preemption-mode swap (GiB, a sparse"
+                    + " memory-mapped file in the temp directory).")
+    double swapSpaceGiB;
+
+    @Option(names = "--preemption-mode", paramLabel = "MODE", defaultValue = "recompute",
+            description = "When KV blocks run out: recompute (drop the newest request's KV) or swap (copy it to"
+                    + " the swap space).")
+    String preemptionMode;
+
     EngineConfig toConfig() {
+        PreemptionMode mode = PreemptionMode.parse(preemptionMode);
+        if (swapSpaceGiB < 0) {
+            throw new IllegalArgumentException("--swap-space must be >= 0, found " + swapSpaceGiB);
+        }
+        CacheConfig cache = new CacheConfig(blockSize, prefixCaching, memoryUtilization,
+                kvCacheMemory == null ? -1 : parseBytes("--kv-cache-memory", kvCacheMemory),
+                numBlocksOverride == null ? -1 : numBlocksOverride,
+                mode == PreemptionMode.SWAP ? (long) (swapSpaceGiB * (1L << 30)) : 0);
         return new EngineConfig(model, loadFormat, parseWeightType(weightType), 0,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache,
+                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode));
+    }
+
+    /** Bytes from {@code 123}, {@code 4GiB}, {@code 512MiB}, {@code 2G} (binary units). */
+    static long parseBytes(String flag, String value) {
+        Matcher m = Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)\\s*")
+                .matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " must be a size such as 4294967296 or 4GiB, found '" + value
+                    + "'");
+        }
+        double n = Double.parseDouble(m.group(1));
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k", "kb", "kib" -> 10;
+            case "m", "mb", "mib" -> 20;
+            case "g", "gb", "gib" -> 30;
+            case "t", "tb", "tib" -> 40;
+            default -> 0;
+        };
+        return (long) (n * (1L << shift));
     }
 
     static GGMLType parseWeightType(String name) {
