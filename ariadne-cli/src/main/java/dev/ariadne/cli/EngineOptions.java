@@ -3,9 +3,14 @@ package dev.ariadne.cli;
 import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.EngineConfig;
 import dev.ariadne.config.SchedulingConfig;
+import dev.ariadne.engine.LLM;
+import dev.ariadne.quant.KernelProvider;
 import dev.ariadne.sched.PreemptionMode;
 import dev.ariadne.tensor.GGMLType;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -101,6 +106,15 @@ public final class EngineOptions {
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheDType, maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
                 new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode));
+    }
+
+    /** Loads the model and starts the engine, logging its start-up report to the command's standard error. */
+    static LLM load(EngineConfig config, CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return LLM.load(config, KernelProvider.best(), line -> {
+            err.println("INFO " + line);
+            err.flush();
+        });
     }
 
     /** Bytes from {@code 123}, {@code 4GiB}, {@code 512MiB}, {@code 2G} (binary units). */

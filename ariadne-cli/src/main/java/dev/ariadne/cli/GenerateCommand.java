@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code ariadne generate}: one prompt in, streamed text out. */
+/** {@code ariadne generate}: one prompt in, streamed text out; or a JSONL batch in, JSON lines out. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate a continuation of a prompt and stream it to stdout.")
 public final class GenerateCommand implements Callable<Integer> {
@@ -33,6 +35,12 @@ public final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",",
                 description = "Prompt token ids, used exactly as given (no BOS added).")
         int[] ids;
+
+        @Option(names = "--batch-file", paramLabel = "JSONL",
+                description = "Many requests, one JSON object per line (prompt or prompt_ids, plus max_tokens,"
+                        + " temperature, top_p, top_k, seed, ignore_eos), all submitted to the engine at once;"
+                        + " one JSON line out per request, in input order.")
+        Path batchFile;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -63,11 +71,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LLM llm = LLM.load(engine.toConfig())) {
+        try (LLM llm = EngineOptions.load(engine.toConfig(), spec)) {
             TextCodec codec = TextCodec.forModel(llm);
-            int[] ids = prompt.ids != null ? prompt.ids : codec.encodePrompt(prompt.text);
             SamplingParams params = new SamplingParams(temperature, topP, topK,
                     seed != null ? seed : System.nanoTime(), maxTokens, codec.stopTokenIds(), ignoreEos);
+            if (prompt.batchFile != null) {
+                runBatch(llm, codec, params, out);
+                return 0;
+            }
+            int[] ids = prompt.ids != null ? prompt.ids : codec.encodePrompt(prompt.text);
             TextCodec.Stream stream = codec.stream();
             Generation g = llm.generate(ids, params, (i, token) -> {
                 String piece = stream.add(token);
@@ -96,6 +108,25 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private void runBatch(LLM llm, TextCodec codec, SamplingParams defaults, PrintWriter out) throws Exception {
+        List<BatchFile.Item> items = BatchFile.read(prompt.batchFile, defaults, codec);
+        List<Generation> results = llm.generate(items.stream().map(BatchFile.Item::promptIds).toList(),
+                items.stream().map(BatchFile.Item::params).toList());
+        ObjectMapper mapper = new ObjectMapper();
+        for (int i = 0; i < results.size(); i++) {
+            Generation g = results.get(i);
+            ObjectNode o = mapper.createObjectNode();
+            o.put("index", i);
+            o.set("prompt_ids", mapper.valueToTree(g.promptIds()));
+            o.set("output_ids", mapper.valueToTree(g.outputIds()));
+            o.put("text", g.text() != null ? g.text() : "");
+            o.put("finish_reason", g.finishReason());
+            o.put("num_cached_tokens", g.numCachedTokens());
+            out.println(mapper.writeValueAsString(o));
+        }
+        out.flush();
     }
 
     private static double round(double v) {

@@ -29,7 +29,7 @@ import java.util.Locale;
  * to KV blocks, refuse to start when one request of the max model length cannot fit, then wire the block pool,
  * KV cache manager, scheduler and runner together. The report lines are what the engine logs.
  */
-record EngineBuilder(EngineCore engine, List<String> report) {
+record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizing) {
 
     static EngineBuilder build(EngineConfig config, DecoderModel model, KvRows rows, int maxModelLen,
                                Tokenizer tokenizer) {
@@ -39,7 +39,7 @@ record EngineBuilder(EngineCore engine, List<String> report) {
         long runnerBytes = 4L * maxSeqs * c.vocabSize() + 8L * maxSeqs + 8L * c.vocabSize();
         ProfiledMemory profile = ProfiledMemory.profile(model, rows, cc.blockSize(), maxModelLen, runnerBytes);
         KvCacheSizing budget = KvCacheSizing.compute(new KvCacheBudgetInputs(model.weights().bytes(),
-                profile.peakBytes(), RuntimeMemory.otherRuntimeBytes(profile.bufferBytes()), HostMemory.detect(),
+                profile.peakBytes(), RuntimeMemory.otherRuntimeBytes(model.workspaceBytes()), HostMemory.detect(),
                 cc.memoryUtilization(), cc.kvCacheMemoryBytes(), cc.numBlocksOverride(), cc.blockSize(),
                 maxModelLen, c.numLayers(), c.numKvHeads(), c.headDim(), rows.dtype()));
         List<String> report = new ArrayList<>();
@@ -64,7 +64,8 @@ record EngineBuilder(EngineCore engine, List<String> report) {
             Scheduler scheduler = new Scheduler(new SchedulerConfig(config.maxNumBatchedTokens(), maxSeqs,
                     maxModelLen, sc.chunkedPrefill(), sc.preemptionMode()), kv, slots);
             ModelRunner runner = new ModelRunner(model, storage, swap, maxSeqs);
-            return new EngineBuilder(new EngineCore(scheduler, runner, tokenizer, maxModelLen), List.copyOf(report));
+            return new EngineBuilder(new EngineCore(scheduler, runner, tokenizer, maxModelLen), List.copyOf(report),
+                    budget);
         } catch (RuntimeException e) {
             if (swap != null) swap.close();
             storage.close();

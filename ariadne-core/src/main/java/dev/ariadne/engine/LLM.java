@@ -6,6 +6,7 @@ import dev.ariadne.io.ModelSource;
 import dev.ariadne.kv.ContiguousKvCache;
 import dev.ariadne.kv.KvCacheDType;
 import dev.ariadne.kv.KvRows;
+import dev.ariadne.memory.KvCacheSizing;
 import dev.ariadne.model.DecoderModel;
 import dev.ariadne.model.ModelWeights;
 import dev.ariadne.quant.KernelProvider;
@@ -47,6 +48,7 @@ public final class LLM implements AutoCloseable {
     private final int maxModelLen;
     private final EngineCore engine;
     private final List<String> startupReport;
+    private final KvCacheSizing kvCacheSizing;
     private ContiguousKvCache scoringKv;
     private Optional<Tokenizer> tokenizer;
 
@@ -69,6 +71,7 @@ public final class LLM implements AutoCloseable {
         EngineBuilder built = EngineBuilder.build(config, model, kvRows, maxModelLen, tokenizer().orElse(null));
         this.engine = built.engine();
         this.startupReport = built.report();
+        this.kvCacheSizing = built.sizing();
         for (String line : startupReport) log.accept(line);
     }
 
@@ -157,6 +160,11 @@ public final class LLM implements AutoCloseable {
     /** What the engine logged at start-up: memory budget, KV cache size, maximum concurrency. */
     public List<String> startupReport() {
         return startupReport;
+    }
+
+    /** How the KV cache was sized at start-up (budget, blocks, concurrency). */
+    public KvCacheSizing kvCacheSizing() {
+        return kvCacheSizing;
     }
 
     /** Generates from {@code prompt} (ids used exactly as given), calling {@code sink} per token as it is sampled. */

@@ -47,6 +47,12 @@ record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double 
                         Math.min(seqLen, left), 0, true);
             }
             float[] logits = new float[seqs * c.vocabSize()];
+            // A short warm-up step first: before the JIT compiles the kernels, every Vector API operation allocates
+            // its vector as an object, and that garbage (GiBs) would be counted as the step's peak.
+            ForwardBatch warmup = new ForwardBatch(tokens, 1);
+            warmup.addSequence(new PagedKvCache(scratch).bind(new int[] {0, 1, 2, 3}, Math.min(4, blocks)),
+                    promptIds, 0, Math.min(seqLen, Math.min(4, blocks) * blockSize), 0, true);
+            for (int i = 0; i < 3; i++) model.forward(warmup, logits);
             long before = allocatedByAllThreads(threadBean);
             long start = System.nanoTime();
             model.forward(batch, logits);
