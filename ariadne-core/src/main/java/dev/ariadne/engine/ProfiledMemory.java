@@ -12,7 +12,7 @@ import java.lang.management.ManagementFactory;
  * The activation peak of a step, measured as vLLM's profile run does: one forward over {@code maxNumBatchedTokens}
  * tokens (the largest step the scheduler can make). Activations are preallocated buffers (the model's workspace and
  * the runner's logits), so the peak is their size plus whatever the step allocated on top, which the JVM counts per
- * thread, summed over all threads (it should be ~0: the hot path allocates nothing). The run also warms the JIT before the first request.
+ * thread, summed over the threads alive at the start (it should be ~0: the hot path allocates nothing). The run also warms the JIT before the first request.
  *
  * @param bufferBytes   preallocated activation buffers
  * @param allocatedBytes what the profiling step allocated besides them
@@ -53,19 +53,22 @@ record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double 
             warmup.addSequence(new PagedKvCache(scratch).bind(new int[] {0, 1, 2, 3}, Math.min(4, blocks)),
                     promptIds, 0, Math.min(seqLen, Math.min(4, blocks) * blockSize), 0, true);
             for (int i = 0; i < 3; i++) model.forward(warmup, logits);
-            long before = allocatedByAllThreads(threadBean);
+            long[] threads = threadBean.getAllThreadIds();
+            long[] before = threadBean.getThreadAllocatedBytes(threads);
             long start = System.nanoTime();
             model.forward(batch, logits);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long allocated = Math.max(0, allocatedByAllThreads(threadBean) - before);
+            long allocated = allocatedSince(threadBean, threads, before);
             return new ProfiledMemory(model.workspaceBytes() + runnerBufferBytes, allocated, tokens, seconds);
         }
     }
 
-    private static long allocatedByAllThreads(com.sun.management.ThreadMXBean bean) {
+    /** Bytes the given threads allocated since {@code before} (threads that ended or cannot tell are skipped). */
+    private static long allocatedSince(com.sun.management.ThreadMXBean bean, long[] threads, long[] before) {
+        long[] after = bean.getThreadAllocatedBytes(threads);
         long sum = 0;
-        for (long b : bean.getThreadAllocatedBytes(bean.getAllThreadIds())) {
-            if (b > 0) sum += b;
+        for (int i = 0; i < threads.length; i++) {
+            if (before[i] >= 0 && after[i] >= before[i]) sum += after[i] - before[i];
         }
         return sum;
     }
