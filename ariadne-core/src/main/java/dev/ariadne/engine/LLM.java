@@ -15,6 +15,7 @@ import dev.ariadne.tensor.ops.ComputePool;
 import dev.ariadne.tokenizer.Tokenizer;
 
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 import java.util.logging.Logger;
 
@@ -148,7 +149,7 @@ public final class LLM implements AutoCloseable {
                     + params.maxTokens() + " exceeds the context limit of " + maxModelLen + " tokens");
         }
         ContiguousKvCache cache = kvFor(total);
-        sampler.reset(params);
+        SplittableRandom rng = new SplittableRandom(params.seed());
         int[] out = new int[params.maxTokens()];
         int produced = 0;
         String finish = "length";
@@ -158,7 +159,7 @@ public final class LLM implements AutoCloseable {
         long decodeStart = 0;
         int pos = prompt.length;
         while (produced < params.maxTokens()) {
-            int token = sampler.sample(lastLogits);
+            int token = sampler.sample(lastLogits, 0, params, rng, prompt, prompt.length, out, produced, null);
             if (produced == 0) {
                 decodeStart = System.nanoTime();
                 prefillSeconds = (decodeStart - start) / 1e9;
