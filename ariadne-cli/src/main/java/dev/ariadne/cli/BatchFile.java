@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * A JSONL batch for {@code generate --batch-file}: one request per line, {@code prompt} (text) or
- * {@code prompt_ids}, plus optional sampling fields with vLLM's names. Fields a line leaves out take the command's
+ * {@code prompt_ids}, plus optional sampling fields with vLLM's names ({@code max_tokens, temperature, top_p, top_k,
+ * min_p, repetition_penalty, presence_penalty, frequency_penalty, seed, ignore_eos, stop, logprobs}). Fields a line leaves out take the command's
  * flags. Blank lines are skipped; any other malformed line is an error naming its line number.
  *
  * <pre>
@@ -25,7 +26,8 @@ import java.util.Set;
  */
 final class BatchFile {
     private static final Set<String> FIELDS = Set.of("prompt", "prompt_ids", "max_tokens", "temperature", "top_p",
-            "top_k", "seed", "ignore_eos");
+            "top_k", "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "ignore_eos",
+            "stop", "logprobs");
 
     /** One line: the prompt's ids and its sampling parameters. */
     record Item(int[] promptIds, SamplingParams params) {
@@ -83,8 +85,28 @@ final class BatchFile {
                 (float) number(o, "temperature", d.temperature()), (float) number(o, "top_p", d.topP()),
                 (int) integer(o, "top_k", d.topK()), integer(o, "seed", d.seed() + lineIndex),
                 (int) integer(o, "max_tokens", d.maxTokens()), d.stopTokenIds(),
-                o.has("ignore_eos") ? bool(o, "ignore_eos") : d.ignoreEos());
+                o.has("ignore_eos") ? bool(o, "ignore_eos") : d.ignoreEos())
+                .withMinP((float) number(o, "min_p", d.minP()))
+                .withPenalties((float) number(o, "repetition_penalty", d.repetitionPenalty()),
+                        (float) number(o, "presence_penalty", d.presencePenalty()),
+                        (float) number(o, "frequency_penalty", d.frequencyPenalty()))
+                .withLogprobs((int) integer(o, "logprobs", d.logprobs()))
+                .withStop(stops(o, d.stop()));
         return new Item(ids, p);
+    }
+
+    /** {@code stop}: a string or an array of strings (the OpenAI API accepts both). */
+    private static List<String> stops(JsonNode o, List<String> dflt) {
+        if (!o.has("stop")) return dflt;
+        JsonNode s = o.get("stop");
+        if (s.isTextual()) return List.of(s.asText());
+        if (!s.isArray()) throw new IllegalArgumentException("stop must be a string or an array of strings");
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : s) {
+            if (!x.isTextual()) throw new IllegalArgumentException("stop must be a string or an array of strings");
+            out.add(x.asText());
+        }
+        return out;
     }
 
     private static double number(JsonNode o, String f, double dflt) {

@@ -37,8 +37,9 @@ public final class GenerateCommand implements Callable<Integer> {
         int[] ids;
 
         @Option(names = "--batch-file", paramLabel = "JSONL",
-                description = "Many requests, one JSON object per line (prompt or prompt_ids, plus max_tokens,"
-                        + " temperature, top_p, top_k, seed, ignore_eos), all submitted to the engine at once;"
+                description = "Many requests, one JSON object per line (prompt or prompt_ids, plus vLLM sampling"
+                        + " fields: max_tokens, temperature, top_p, top_k, min_p, repetition/presence/frequency"
+                        + " penalties, seed, ignore_eos, stop, logprobs), all submitted to the engine at once;"
                         + " one JSON line out per request, in input order.")
         Path batchFile;
     }
@@ -124,9 +125,25 @@ public final class GenerateCommand implements Callable<Integer> {
             o.put("text", g.text() != null ? g.text() : "");
             o.put("finish_reason", g.finishReason());
             o.put("num_cached_tokens", g.numCachedTokens());
+            if (g.logprobs() != null) o.set("logprobs", logprobsJson(mapper, g));
             out.println(mapper.writeValueAsString(o));
         }
         out.flush();
+    }
+
+    /** Per output token: its logprob and the top alternatives, as {@code {"token", "logprob", "top"}}. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode logprobsJson(ObjectMapper mapper, Generation g) {
+        var arr = mapper.createArrayNode();
+        for (var lp : g.logprobs()) {
+            ObjectNode t = arr.addObject();
+            t.put("token", lp.token());
+            t.put("logprob", lp.logprob());
+            var top = t.putArray("top");
+            for (int i = 0; i < lp.topIds().length; i++) {
+                top.addObject().put("token", lp.topIds()[i]).put("logprob", lp.topLogprobs()[i]);
+            }
+        }
+        return arr;
     }
 
     private static double round(double v) {

@@ -1,12 +1,15 @@
 package dev.ariadne.engine;
 
+import dev.ariadne.sample.SampleLogprobs;
 import dev.ariadne.sample.SamplingParams;
 import dev.ariadne.sched.Request;
 import dev.ariadne.sched.RequestStatus;
 import dev.ariadne.sched.Scheduler;
+import dev.ariadne.sched.ScheduledChunk;
 import dev.ariadne.sched.SchedulerOutput;
 import dev.ariadne.tokenizer.Tokenizer;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,7 @@ public final class EngineCore implements AutoCloseable {
     private long steps;
 
     private record Tracked(Request request, RequestListener listener, OutputProcessor output, long arrivalNanos,
-                           long[] firstTokenNanos) {
+                           long[] firstTokenNanos, List<SampleLogprobs> logprobs) {
     }
 
     EngineCore(Scheduler scheduler, ModelRunner runner, Tokenizer tokenizer, int maxModelLen) {
@@ -57,7 +60,8 @@ public final class EngineCore implements AutoCloseable {
         Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt);
         scheduler.add(r);
         nextId++;
-        tracked.put(r.id(), new Tracked(r, listener, out, System.nanoTime(), new long[1]));
+        tracked.put(r.id(), new Tracked(r, listener, out, System.nanoTime(), new long[1],
+                params.logprobs() >= 0 ? new ArrayList<>() : null));
         return r.id();
     }
 
@@ -82,6 +86,11 @@ public final class EngineCore implements AutoCloseable {
         List<Request> advanced = scheduler.update(out, sampled);
         steps++;
         long now = System.nanoTime();
+        List<ScheduledChunk> chunks = out.chunks();
+        for (int i = 0; i < chunks.size(); i++) {
+            SampleLogprobs lp = runner.logprobs(i);
+            if (lp != null) tracked.get(chunks.get(i).request().id()).logprobs.add(lp);
+        }
         for (Request r : advanced) {
             Tracked t = tracked.get(r.id());
             int index = r.numOutputTokens() - 1;
@@ -91,7 +100,8 @@ public final class EngineCore implements AutoCloseable {
             if (t.output.stopped() && !r.status().isFinished()) {
                 scheduler.finish(r.id(), RequestStatus.FINISHED_STOPPED);
             }
-            t.listener.onToken(r.id(), index, token, delta);
+            t.listener.onToken(r.id(), index, token, delta,
+                    t.logprobs != null ? t.logprobs.get(t.logprobs.size() - 1) : null);
             if (r.status().isFinished()) complete(t);
         }
         return true;
@@ -102,7 +112,7 @@ public final class EngineCore implements AutoCloseable {
         Request r = t.request;
         String rest = t.output.finish();
         if (!rest.isEmpty() && r.numOutputTokens() > 0) {
-            t.listener.onToken(r.id(), -1, -1, rest);
+            t.listener.onToken(r.id(), -1, -1, rest, null);
         }
         Object stopReason = t.output.stopString();
         if (stopReason == null && r.status() == RequestStatus.FINISHED_STOPPED && r.numOutputTokens() > 0) {
@@ -110,7 +120,8 @@ public final class EngineCore implements AutoCloseable {
         }
         t.listener.onFinish(new RequestOutput(r.id(), java.util.Arrays.copyOf(r.tokens(), r.promptLength()),
                 r.outputIds(), t.output.text(), r.status().finishReason(), stopReason, r.numCachedTokens(),
-                r.numPreemptions(), t.arrivalNanos, t.firstTokenNanos[0], System.nanoTime()));
+                r.numPreemptions(), t.arrivalNanos, t.firstTokenNanos[0], System.nanoTime(),
+                t.logprobs != null ? List.copyOf(t.logprobs) : null));
     }
 
     /** Aborts what is still running and releases the KV cache memory. */

@@ -10,6 +10,7 @@ import dev.ariadne.memory.KvCacheSizing;
 import dev.ariadne.model.DecoderModel;
 import dev.ariadne.model.ModelWeights;
 import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.sample.SampleLogprobs;
 import dev.ariadne.sample.SamplingParams;
 import dev.ariadne.tensor.ops.ComputePool;
 import dev.ariadne.tokenizer.Tokenizer;
@@ -192,9 +193,10 @@ public final class LLM implements AutoCloseable {
             for (int i = 0; i < prompts.size(); i++) {
                 int slot = i;
                 SamplingParams p = params.get(i);
-                ids.add(engine.add(prompts.get(i), p, List.of(), 0, new RequestListener() {
+                ids.add(engine.add(prompts.get(i), p, p.stop(), 0, new RequestListener() {
                     @Override
-                    public void onToken(long requestId, int index, int token, String textDelta) {
+                    public void onToken(long requestId, int index, int token, String textDelta,
+                                        SampleLogprobs logprobs) {
                         if (sink != null && index >= 0) sink.accept(index, token);
                     }
 

@@ -7,7 +7,9 @@ import dev.ariadne.kv.PagedKvStorage;
 import dev.ariadne.kv.SwapSpace;
 import dev.ariadne.model.DecoderModel;
 import dev.ariadne.model.ForwardBatch;
+import dev.ariadne.sample.SampleLogprobs;
 import dev.ariadne.sample.Sampler;
+import dev.ariadne.sample.TokenLogprobs;
 import dev.ariadne.sched.BlockCopy;
 import dev.ariadne.sched.Request;
 import dev.ariadne.sched.ScheduledChunk;
@@ -30,6 +32,8 @@ final class ModelRunner implements AutoCloseable {
     private final float[] logits;              // [maxNumSeqs, vocab]
     private final int[] sampled;               // [maxNumSeqs] token per chunk
     private final int[] logitRowOfChunk;       // [maxNumSeqs]
+    private final SampleLogprobs[] logprobs;   // [maxNumSeqs] per chunk, null where not requested
+    private final TokenLogprobs logprobsScratch = new TokenLogprobs();
     private final Sampler sampler;
     private final int vocab;
 
@@ -44,6 +48,7 @@ final class ModelRunner implements AutoCloseable {
         this.logits = new float[maxNumSeqs * vocab];
         this.sampled = new int[maxNumSeqs];
         this.logitRowOfChunk = new int[maxNumSeqs];
+        this.logprobs = new SampleLogprobs[maxNumSeqs];
         this.sampler = new Sampler(vocab);
     }
 
@@ -81,14 +86,23 @@ final class ModelRunner implements AutoCloseable {
         batch.clear();
         for (int i = 0; i < chunks.size(); i++) {
             int row = logitRowOfChunk[i];
-            sampled[i] = row < 0 ? -1 : sample(chunks.get(i).request(), row);
+            logprobs[i] = null;
+            sampled[i] = row < 0 ? -1 : sample(chunks.get(i).request(), row, i);
         }
         return sampled;
     }
 
-    private int sample(Request r, int row) {
-        return sampler.sample(logits, row * vocab, r.params(), r.rng(), r.tokens(), r.promptLength(),
-                r.numTokens());
+    /** The logprobs of chunk {@code i} of the last step, or null when its request did not ask for them. */
+    SampleLogprobs logprobs(int i) {
+        return logprobs[i];
+    }
+
+    private int sample(Request r, int row, int chunk) {
+        boolean want = r.params().logprobs() >= 0;
+        int token = sampler.sample(logits, row * vocab, r.params(), r.rng(), r.tokens(), r.promptLength(),
+                r.numTokens(), want ? logprobsScratch : null);
+        if (want) logprobs[chunk] = logprobsScratch.toResult();
+        return token;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.ariadne.engine;
 
+import dev.ariadne.sample.SampleLogprobs;
+
+import java.util.List;
+
 /**
  * A finished request.
  *
@@ -14,8 +18,9 @@ package dev.ariadne.engine;
  * @param arrivalNanos    {@link System#nanoTime()} when it was added
  * @param firstTokenNanos when its first token was sampled (0 if none)
  * @param finishNanos     when it finished
+ * @param logprobs        per output token, when the request asked for logprobs; else null
  */
 public record RequestOutput(long requestId, int[] promptIds, int[] outputIds, String text, String finishReason,
                             Object stopReason, int numCachedTokens, int numPreemptions, long arrivalNanos,
-                            long firstTokenNanos, long finishNanos) {
+                            long firstTokenNanos, long finishNanos, List<SampleLogprobs> logprobs) {
 }

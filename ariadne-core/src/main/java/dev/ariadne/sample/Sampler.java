@@ -3,26 +3,92 @@ package dev.ariadne.sample;
 import java.util.SplittableRandom;
 
 /**
- * Picks a token from logits: greedy argmax, or temperature, top-k and top-p (nucleus) sampling with a per-request
- * seeded generator. Buffers are sized to the vocabulary once, so sampling allocates nothing per token.
+ * Picks the next token from one row of logits in vLLM v1's order: penalties; then greedy argmax, or temperature,
+ * min-p, top-k, top-p and a draw from the request's own generator; logprobs come from the raw row.
+ *
+ * <p>One instance per engine, used by one thread. Buffers are sized to the vocabulary once, so sampling allocates
+ * nothing per token (a caller that wants logprobs copies them out of its {@link TokenLogprobs}). All randomness
+ * comes from the generator passed in, one {@code nextDouble()} per non-greedy token and none for greedy, so a
+ * request that carries its own generator samples the same tokens alone, in any batch and across preemption.
  */
 public final class Sampler {
+    private static final int[] NO_TOKENS = new int[0];
+
     private final int vocab;
-    private final int[] candidates;   // token ids under consideration
-    private final float[] probs;      // [vocab] probabilities
-    private SplittableRandom random;
+    private final Penalties penalties;
+    private final int[] candidates;   // [vocab] token ids still in the running, candidates[0..n)
+    private final float[] probs;      // [vocab] exp((logit - max) / T), valid for candidates: the top token's is 1
+    private final float[] raw;        // [vocab] the row as the model produced it, kept when logprobs are requested
+    private SplittableRandom random;  // generator and params of the reset(...) + sample(logits) API
     private SamplingParams params;
 
     public Sampler(int vocab) {
         this.vocab = vocab;
+        this.penalties = new Penalties(vocab);
         this.candidates = new int[vocab];
         this.probs = new float[vocab];
+        this.raw = new float[vocab];
     }
 
-    /** Starts a new request: resets the generator from the request's seed. */
+    /** Starts a request for {@link #sample(float[])}: keeps its params and seeds a generator from its seed. */
     public void reset(SamplingParams params) {
         this.params = params;
         this.random = new SplittableRandom(params.seed());
+    }
+
+    /**
+     * Samples for the request given to {@link #reset} from {@code logits[0 .. vocab)} (which it may modify). This
+     * API has no token history, so penalties have nothing to act on, and no logprobs holder: a request with
+     * {@code logprobs >= 0} is refused. Use the full {@code sample} for either.
+     */
+    public int sample(float[] logits) {
+        return sample(logits, 0, params, random, NO_TOKENS, 0, NO_TOKENS, 0, null);
+    }
+
+    /**
+     * Samples one token for a request.
+     *
+     * @param logits      {@code logits[off .. off + vocab)} is the row; it is MODIFIED in place (penalties are
+     *                    applied there), so pass a copy if the raw row is needed afterwards
+     * @param p           the request's params
+     * @param rng         the request's own generator, advanced by one draw; unused (may be null) when greedy
+     * @param promptIds   {@code promptIds[0..promptLen)}: the prompt, for the repetition penalty
+     * @param outputIds   {@code outputIds[0..outputLen)}: the tokens generated so far, for all three penalties
+     * @param logprobsOut receives the sampled token's logprob and rank and the top {@code p.logprobs()} when
+     *                    {@code p.logprobs() >= 0} (then it must not be null); untouched otherwise, may be null
+     * @return the sampled token id
+     */
+    public int sample(float[] logits, int off, SamplingParams p, SplittableRandom rng, int[] promptIds, int promptLen,
+                      int[] outputIds, int outputLen, TokenLogprobs logprobsOut) {
+        return sample(logits, off, p, rng, promptIds, promptLen, outputIds, 0, outputLen, logprobsOut);
+    }
+
+    /**
+     * As above, for a request whose prompt and output share one array: {@code tokens[0 .. promptLen)} is the
+     * prompt and {@code tokens[promptLen .. numTokens)} the output so far (the engine's request layout).
+     */
+    public int sample(float[] logits, int off, SamplingParams p, SplittableRandom rng, int[] tokens, int promptLen,
+                      int numTokens, TokenLogprobs logprobsOut) {
+        return sample(logits, off, p, rng, tokens, promptLen, tokens, promptLen, numTokens - promptLen, logprobsOut);
+    }
+
+    private int sample(float[] logits, int off, SamplingParams p, SplittableRandom rng, int[] promptIds,
+                       int promptLen, int[] outputIds, int outputOff, int outputLen, TokenLogprobs logprobsOut) {
+        boolean wantLogprobs = p.logprobs() >= 0;
+        if (wantLogprobs) {
+            if (logprobsOut == null) {
+                throw new IllegalArgumentException("logprobs=" + p.logprobs()
+                        + " was requested but no TokenLogprobs was given to receive them");
+            }
+            // Logprobs are of the raw output (vLLM's default mode), but penalties rewrite the row: keep it.
+            System.arraycopy(logits, off, raw, 0, vocab);
+        }
+        penalties.apply(logits, off, p, promptIds, promptLen, outputIds, outputOff, outputLen);
+        int token = p.isGreedy() ? argmax(logits, off, vocab) : draw(logits, off, p, rng);
+        if (wantLogprobs) {
+            logprobsOut.compute(raw, vocab, p.logprobs(), token);
+        }
+        return token;
     }
 
     /** Argmax with the lowest id winning ties, as llama.cpp's greedy sampler. */
@@ -38,65 +104,103 @@ public final class Sampler {
         return best;
     }
 
-    /**
-     * Samples for one request from {@code logits[off .. off + vocab)} with the request's own generator.
-     * {@code tokens[0 .. numTokens)} are its prompt ({@code promptLen}) and output so far.
-     */
-    public int sample(float[] logits, int off, SamplingParams p, SplittableRandom rng, int[] tokens, int promptLen,
-                      int numTokens) {
-        if (p.isGreedy()) return argmax(logits, off, vocab);
-        if (off != 0) System.arraycopy(logits, off, logits, 0, vocab);
-        this.params = p;
-        this.random = rng;
-        return sample(logits);
-    }
-
-    public int sample(float[] logits) {
-        if (params.isGreedy()) {
-            return argmax(logits, 0, vocab);
-        }
-        float invT = 1f / params.temperature();
+    /** Temperature, min-p, top-k, top-p, one draw (vLLM's order: min-p sees temperature-scaled probabilities). */
+    private int draw(float[] logits, int off, SamplingParams p, SplittableRandom rng) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) max = Math.max(max, logits[i]);
+        for (int i = 0; i < vocab; i++) max = Math.max(max, logits[off + i]);
+        float invT = 1f / p.temperature();
+        // Relative to the top token, whose value is exactly 1, min-p's "prob < minP * maxProb" is "value < minP".
+        float minP = p.minP();
+        int n = 0;
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
-            float p = (float) Math.exp((logits[i] - max) * invT);
-            probs[i] = p;
-            sum += p;
+            float q = (float) Math.exp((logits[off + i] - max) * invT);
+            if (q > 0 && q >= minP) {
+                probs[i] = q;
+                candidates[n++] = i;
+                sum += q;
+            }
         }
-        int n = 0;
-        // Candidates: top-k if set; otherwise everything that could be in the nucleus. A token below
-        // (1 - top_p) / (vocab - 1) of the mass can never be needed to reach top_p (llama2.c's cut), which keeps
-        // the sort short.
-        float cutoff = params.topP() < 1f ? (float) ((1 - params.topP()) / (vocab - 1) * sum) : 0f;
-        for (int i = 0; i < vocab; i++) {
-            if (probs[i] >= cutoff) candidates[n++] = i;
+        if (n == 0) return argmax(logits, off, vocab);   // no finite logit: nothing to draw from
+        int k = p.topK();
+        float topP = p.topP();
+        double mass = sum;   // what top-p's fraction and the draw are relative to
+        if (k > 0 && k < n) {
+            selectTop(n, k);
+            n = k;
+            mass = 0;
+            for (int i = 0; i < n; i++) mass += probs[candidates[i]];
+            if (topP < 1f) sortByProbDescending(n);
+        } else if (topP < 1f) {
+            n = dropOutsideAnyNucleus(n, sum, topP);
+            sortByProbDescending(n);
         }
-        sortByProbDescending(n);
-        if (params.topK() > 0 && params.topK() < n) {
-            n = params.topK();
-        }
-        double kept = 0;
-        for (int i = 0; i < n; i++) kept += probs[candidates[i]];
-        if (params.topP() < 1f) {
-            double target = params.topP() * kept;
+        // With top-p at 1 the candidates stay unsorted: the draw is exact in any fixed order, and skipping the
+        // sort keeps plain temperature sampling O(vocab).
+        if (topP < 1f) {
+            // The nucleus: the shortest most-likely-first prefix holding topP of the mass (vLLM keeps a token
+            // while the mass before it is below topP, the same set).
+            double target = topP * mass;
             double acc = 0;
             for (int i = 0; i < n; i++) {
                 acc += probs[candidates[i]];
                 if (acc >= target) {
                     n = i + 1;
-                    kept = acc;
                     break;
                 }
             }
+            mass = acc;
         }
-        double r = random.nextDouble() * kept;
+        double r = rng.nextDouble() * mass;
         double acc = 0;
         for (int i = 0; i < n; i++) {
             acc += probs[candidates[i]];
             if (r < acc) return candidates[i];
         }
-        return candidates[n - 1];
+        return candidates[n - 1];   // r within rounding of the total: the last candidate (positive, like all)
+    }
+
+    /**
+     * Drops candidates that no nucleus can need (llama2.c's cut, which keeps the sort short): the tokens below
+     * {@code (1 - topP) / (n - 1)} of the mass are at most n - 1 (the top token, at 1, stays), so together they hold
+     * less than {@code 1 - topP}, and the most likely others already reach topP.
+     */
+    private int dropOutsideAnyNucleus(int n, double sum, float topP) {
+        if (n < 2) return n;
+        float cutoff = (float) Math.min(1.0, (1 - topP) / (n - 1) * sum);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int t = candidates[i];
+            if (probs[t] >= cutoff) candidates[kept++] = t;
+        }
+        return kept;
+    }
+
+    /**
+     * Moves the k most likely of candidates[0..n) (lower id first on ties) into candidates[0..k), in no particular
+     * order: quickselect, O(n) expected, where sorting the whole vocabulary for top-k would be O(n log n).
+     */
+    private void selectTop(int n, int k) {
+        int lo = 0, hi = n - 1;
+        while (lo < hi) {
+            int pivot = candidates[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (before(candidates[i], pivot)) i++;
+                while (before(pivot, candidates[j])) j--;
+                if (i <= j) {
+                    swap(i++, j--);
+                }
+            }
+            // Now [lo..j] come before or at the pivot, [i..hi] at or after it, and j < i: keep the side with k - 1.
+            if (k - 1 <= j) {
+                hi = j;
+            } else if (k - 1 >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
     }
 
     /** Sorts candidates[0..n) by probability, highest first, lower id first on ties (no boxing). */
@@ -124,11 +228,7 @@ public final class Sampler {
                 while (before(candidates[i], pivot)) i++;
                 while (before(pivot, candidates[j])) j--;
                 if (i <= j) {
-                    int t = candidates[i];
-                    candidates[i] = candidates[j];
-                    candidates[j] = t;
-                    i++;
-                    j--;
+                    swap(i++, j--);
                 }
             }
             // Recurse into the smaller side, loop on the larger: bounded stack depth.
@@ -140,6 +240,12 @@ public final class Sampler {
                 hi = j;
             }
         }
+    }
+
+    private void swap(int a, int b) {
+        int t = candidates[a];
+        candidates[a] = candidates[b];
+        candidates[b] = t;
     }
 
     private boolean before(int a, int b) {
