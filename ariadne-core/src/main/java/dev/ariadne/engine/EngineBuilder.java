@@ -47,6 +47,11 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
                         + " allocated during the step %s", profile.tokens(), profile.seconds(),
                 ByteSize.human(profile.bufferBytes()), ByteSize.human(profile.allocatedBytes())));
         report.addAll(budget.startupLines());
+        if (profile.allocatedBytes() > profile.bufferBytes() / 10) {
+            report.add("Warning: the profiling step allocated " + ByteSize.human(profile.allocatedBytes())
+                    + " of garbage: the vector kernels were not compiled yet (or not intrinsified); steps run slower"
+                    + " until they are");
+        }
         budget.requireFitsOneRequest();
         PagedKvStorage storage = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), cc.blockSize(),
                 budget.numBlocks(), rows);
