@@ -51,10 +51,23 @@ class GenerateCommandTest {
 
     @Test
     void promptOverTheContextLimitIsRejected() {
+        String ids = String.join(",", java.util.Collections.nCopies(256, "5"));
         CliRun r = CliRun.of("generate", "--model", SharedKit.file("models/qwen3/qwen3-Q8_0.gguf").toString(),
-                "--prompt-ids", "1,2,3", "--max-tokens", "300");
+                "--prompt-ids", ids, "--max-tokens", "3", "--threads", "1");
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("exceeds the context limit of 256"), r.err());
+        assertTrue(r.err().contains("the prompt has 256 tokens, but the maximum model length is 256"), r.err());
+    }
+
+    @Test
+    void generationStopsAtTheContextLimitWithLength() throws Exception {
+        // As vLLM's offline engine: max_tokens beyond the context ends at the limit, finish_reason "length".
+        CliRun r = CliRun.of("generate", "--model", SharedKit.file("models/qwen3/qwen3-Q8_0.gguf").toString(),
+                "--prompt-ids", "1,2,3", "--max-tokens", "300", "--ignore-eos", "--temperature", "0", "--threads",
+                "2", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals(253, json.get("output_ids").size());
+        assertEquals("length", json.get("finish_reason").asText());
     }
 
     @Test
