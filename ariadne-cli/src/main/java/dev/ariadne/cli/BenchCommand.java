@@ -5,13 +5,14 @@ import picocli.CommandLine.Command;
 
 /** {@code ariadne bench}: benchmarks on realistic shapes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchLatencyCommand.class, BenchTokenizerCommand.class})
+        subcommands = {BenchLatencyCommand.class, BenchThroughputCommand.class, BenchTokenizerCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: latency or tokenizer");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "choose a benchmark: latency, throughput or tokenizer");
     }
 }
