@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ariadne.engine.Generation;
 import dev.ariadne.engine.LLM;
+import dev.ariadne.engine.TokenSink;
 import dev.ariadne.sample.SamplingParams;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -82,20 +83,21 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             int[] ids = prompt.ids != null ? prompt.ids : codec.encodePrompt(prompt.text);
             TextCodec.Stream stream = codec.stream();
-            Generation g = llm.generate(ids, params, (i, token) -> {
+            // --json takes the engine's text; streaming prints each piece as it completes.
+            Generation g = llm.generate(ids, params, json ? TokenSink.NONE : (i, token) -> {
                 String piece = stream.add(token);
-                if (!json && !piece.isEmpty()) {
+                if (!piece.isEmpty()) {
                     out.print(piece);
                     out.flush();
                 }
             });
-            String tail = stream.finish();
+            String tail = json ? "" : stream.finish();
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
                 o.set("prompt_ids", mapper.valueToTree(ids));
                 o.set("output_ids", mapper.valueToTree(g.outputIds()));
-                o.put("text", stream.text());
+                o.put("text", g.text() != null ? g.text() : "");
                 o.put("finish_reason", g.finishReason());
                 o.put("prefill_tokens_per_s", round(g.prefillTokensPerSecond()));
                 o.put("decode_tokens_per_s", round(g.decodeTokensPerSecond()));

@@ -36,8 +36,8 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
         ModelConfig c = model.config();
         CacheConfig cc = config.cache();
         int maxSeqs = config.scheduling().maxNumSeqs();
-        long runnerBytes = 4L * maxSeqs * c.vocabSize() + 8L * maxSeqs + 8L * c.vocabSize();
-        ProfiledMemory profile = ProfiledMemory.profile(model, rows, cc.blockSize(), maxModelLen, runnerBytes);
+        ProfiledMemory profile = ProfiledMemory.profile(model, rows, cc.blockSize(), maxModelLen,
+                ModelRunner.bufferBytes(maxSeqs, c.vocabSize()));
         KvCacheSizing budget = KvCacheSizing.compute(new KvCacheBudgetInputs(model.weights().bytes(),
                 profile.peakBytes(), RuntimeMemory.otherRuntimeBytes(model.workspaceBytes()), HostMemory.detect(),
                 cc.memoryUtilization(), cc.kvCacheMemoryBytes(), cc.numBlocksOverride(), cc.blockSize(),

@@ -52,13 +52,12 @@ final class ModelRunner implements AutoCloseable {
         this.sampler = new Sampler(vocab);
     }
 
-    /** Bytes of this runner's per-step buffers (logits, sampled tokens, sampler scratch). */
-    long bufferBytes() {
-        return 4L * logits.length + 8L * sampled.length + 8L * vocab;
-    }
-
-    PagedKvStorage storage() {
-        return storage;
+    /**
+     * Bytes of the per-step buffers a runner for {@code maxNumSeqs} sequences allocates: logits, sampled tokens and
+     * their rows, the sampler's scratch. Known before the runner exists, so the start-up profile can count them.
+     */
+    static long bufferBytes(int maxNumSeqs, int vocab) {
+        return 4L * maxNumSeqs * vocab + 8L * maxNumSeqs + Sampler.scratchBytes(vocab);
     }
 
     /**

@@ -30,6 +30,11 @@ public final class Sampler {
         this.raw = new float[vocab];
     }
 
+    /** Bytes of the scratch a sampler for {@code vocab} tokens holds: candidates, probabilities, the raw row, counts. */
+    public static long scratchBytes(int vocab) {
+        return 16L * vocab;
+    }
+
     /** Starts a request for {@link #sample(float[])}: keeps its params and seeds a generator from its seed. */
     public void reset(SamplingParams params) {
         this.params = params;
