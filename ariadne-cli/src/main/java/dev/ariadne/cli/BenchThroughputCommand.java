@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ariadne.config.EngineConfig;
 import dev.ariadne.engine.Generation;
 import dev.ariadne.engine.LLM;
+import dev.ariadne.engine.StepStats;
 import dev.ariadne.sample.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,10 +77,12 @@ public final class BenchThroughputCommand implements Callable<Integer> {
             llm.generate(warmup, SamplingParams.greedy(WARMUP_OUTPUT_LEN));
 
             List<int[]> measured = prompts.subList(warmupCount, prompts.size());
+            StepStats stats = llm.engine().stats();
+            stats.reset();
             long start = System.nanoTime();
             List<Generation> gens = llm.generate(measured, SamplingParams.greedy(outputLen));
             double elapsed = (System.nanoTime() - start) / 1e9;
-            print(out, config, llm, new Result(gens, elapsed));
+            print(out, config, llm, new Result(gens, elapsed), stats);
         }
         return 0;
     }
@@ -99,7 +102,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, EngineConfig config, LLM llm, Result r) throws Exception {
+    private void print(PrintWriter out, EngineConfig config, LLM llm, Result r, StepStats s) throws Exception {
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode o = m.createObjectNode();
@@ -120,6 +123,18 @@ public final class BenchThroughputCommand implements Callable<Integer> {
             o.put("output_tokens_per_second", r.outputTokens() / r.elapsed());
             o.put("num_cached_tokens", r.cachedTokens());
             o.put("num_preemptions", r.preemptions());
+            // Ariadne's split of the elapsed time: decode-only steps (batched decode speed) and prompt steps.
+            o.put("decode_only_steps", s.decodeSteps());
+            o.put("decode_only_time", s.decodeSeconds());
+            o.put("decode_only_output_tokens", s.decodeTokens());
+            o.put("decode_only_output_tokens_per_second", s.decodeTokensPerSecond());
+            o.put("decode_only_mean_batch", s.meanDecodeBatch());
+            o.put("prefill_steps", s.prefillSteps());
+            o.put("prefill_time", s.prefillSeconds());
+            o.put("prefill_prompt_tokens", s.prefillPromptTokens());
+            o.put("prefill_output_tokens", s.prefillSampledTokens());
+            o.put("prefill_prompt_tokens_per_second",
+                    s.prefillSeconds() == 0 ? 0 : s.prefillPromptTokens() / s.prefillSeconds());
             out.println(m.writeValueAsString(o));
         } else {
             out.printf("Throughput: %.2f requests/s, %.2f total tokens/s, %.2f output tokens/s%n",
@@ -129,6 +144,12 @@ public final class BenchThroughputCommand implements Callable<Integer> {
             out.printf("Elapsed: %.2f s for %d requests (%s, %s weights, %d threads, max %d seqs)%n", r.elapsed(),
                     r.requests(), config.model(), llm.weights().dominantType(), config.threads(),
                     config.scheduling().maxNumSeqs());
+            out.printf("Decode-only steps: %d in %.2f s, %d output tokens, %.2f output tokens/s (mean batch %.1f)%n",
+                    s.decodeSteps(), s.decodeSeconds(), s.decodeTokens(), s.decodeTokensPerSecond(),
+                    s.meanDecodeBatch());
+            out.printf("Prompt steps:      %d in %.2f s, %d prompt tokens, %.2f prompt tokens/s%n", s.prefillSteps(),
+                    s.prefillSeconds(), s.prefillPromptTokens(),
+                    s.prefillSeconds() == 0 ? 0 : s.prefillPromptTokens() / s.prefillSeconds());
             if (r.preemptions() > 0) out.printf("Preemptions: %d%n", r.preemptions());
             if (r.cachedTokens() > 0) out.printf("Prefix cache hits: %d prompt tokens%n", r.cachedTokens());
         }

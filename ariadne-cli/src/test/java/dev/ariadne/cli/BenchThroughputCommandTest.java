@@ -31,6 +31,13 @@ class BenchThroughputCommandTest {
         assertEquals(6 / elapsed, j.get("requests_per_second").asDouble(), 1e-9 * (6 / elapsed), r.out());
         assertEquals(150 / elapsed, j.get("tokens_per_second").asDouble(), 1e-9 * (150 / elapsed), r.out());
         assertEquals(30 / elapsed, j.get("output_tokens_per_second").asDouble(), 1e-9 * (30 / elapsed), r.out());
+        // The step split accounts for every token: prompt steps compute all prompt tokens (no preemption here) and
+        // sample the first tokens (plus decodes riding along); decode-only steps sample the rest.
+        assertEquals(6 * 20, j.get("prefill_prompt_tokens").asLong(), r.out());
+        assertEquals(30, j.get("decode_only_output_tokens").asLong() + j.get("prefill_output_tokens").asLong(),
+                r.out());
+        assertTrue(j.get("decode_only_steps").asLong() > 0 && j.get("decode_only_mean_batch").asDouble() > 1, r.out());
+        assertTrue(j.get("decode_only_time").asDouble() + j.get("prefill_time").asDouble() <= elapsed, r.out());
     }
 
     @Test

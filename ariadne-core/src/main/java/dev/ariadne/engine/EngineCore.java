@@ -27,6 +27,7 @@ public final class EngineCore implements AutoCloseable {
     private final Map<Long, Tracked> tracked = new HashMap<>();
     private long nextId;
     private long steps;
+    private final StepStats stats = new StepStats();
 
     private record Tracked(Request request, RequestListener listener, OutputProcessor output, long arrivalNanos,
                            long[] firstTokenNanos, List<SampleLogprobs> logprobs) {
@@ -45,6 +46,11 @@ public final class EngineCore implements AutoCloseable {
 
     public long steps() {
         return steps;
+    }
+
+    /** Step time split into decode-only and prompt-computing steps (for benchmarks and metrics). */
+    public StepStats stats() {
+        return stats;
     }
 
     /**
@@ -80,12 +86,14 @@ public final class EngineCore implements AutoCloseable {
 
     /** One engine step; returns false when there was nothing to do. */
     public boolean step() {
+        long start = System.nanoTime();
         SchedulerOutput out = scheduler.schedule();
         if (out.isEmpty()) return false;
         int[] sampled = runner.execute(out, scheduler.kvCacheManager());
         List<Request> advanced = scheduler.update(out, sampled);
         steps++;
         long now = System.nanoTime();
+        stats.record(out, advanced.size(), now - start);
         List<ScheduledChunk> chunks = out.chunks();
         for (int i = 0; i < chunks.size(); i++) {
             SampleLogprobs lp = runner.logprobs(i);

@@ -55,6 +55,29 @@ class EngineRequestsTest {
     }
 
     @Test
+    void stepStatsSplitPromptStepsFromDecodeOnlySteps() {
+        StepStats stats = llm.engine().stats();
+        stats.reset();
+        List<int[]> prompts = List.of(prompt("Once upon a time"), prompt("Lily saw a big dog and"));
+        List<Generation> out = llm.generate(prompts, SamplingParams.greedy(12));
+        long promptTokens = prompts.stream().mapToLong(q -> q.length).sum();
+        long outputTokens = out.stream().mapToLong(g -> g.outputIds().length).sum();
+        assertEquals(24, outputTokens);
+        // Both prompts fit one step's budget: one prompt step samples both first tokens, then 11 decode-only steps
+        // of two sequences each.
+        assertEquals(1, stats.prefillSteps());
+        assertEquals(promptTokens, stats.prefillPromptTokens());
+        assertEquals(2, stats.prefillSampledTokens());
+        assertEquals(11, stats.decodeSteps());
+        assertEquals(22, stats.decodeTokens());
+        assertEquals(2.0, stats.meanDecodeBatch(), 1e-9);
+        assertTrue(stats.decodeSeconds() > 0 && stats.decodeTokensPerSecond() > 0);
+        stats.reset();
+        assertEquals(0, stats.decodeSteps() + stats.prefillSteps() + stats.decodeTokens());
+        assertEquals(0, stats.decodeTokensPerSecond());
+    }
+
+    @Test
     void seededSamplingGivesTheSameOutputAloneOrInABatch() {
         SamplingParams p = new SamplingParams(0.9f, 0.95f, 40, 1234, 40, null, true);
         int[] alone = llm.generate(prompt("Once upon a time"), p, TokenSink.NONE).outputIds();
