@@ -132,9 +132,8 @@ public final class BenchThroughputCommand implements Callable<Integer> {
             o.put("prefill_steps", s.prefillSteps());
             o.put("prefill_time", s.prefillSeconds());
             o.put("prefill_prompt_tokens", s.prefillPromptTokens());
-            o.put("prefill_output_tokens", s.prefillSampledTokens());
-            o.put("prefill_prompt_tokens_per_second",
-                    s.prefillSeconds() == 0 ? 0 : s.prefillPromptTokens() / s.prefillSeconds());
+            o.put("prefill_output_tokens", s.prefillOutputTokens());
+            o.put("prefill_prompt_tokens_per_second", s.prefillTokensPerSecond());
             out.println(m.writeValueAsString(o));
         } else {
             out.printf("Throughput: %.2f requests/s, %.2f total tokens/s, %.2f output tokens/s%n",
@@ -148,8 +147,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
                     s.decodeSteps(), s.decodeSeconds(), s.decodeTokens(), s.decodeTokensPerSecond(),
                     s.meanDecodeBatch());
             out.printf("Prompt steps:      %d in %.2f s, %d prompt tokens, %.2f prompt tokens/s%n", s.prefillSteps(),
-                    s.prefillSeconds(), s.prefillPromptTokens(),
-                    s.prefillSeconds() == 0 ? 0 : s.prefillPromptTokens() / s.prefillSeconds());
+                    s.prefillSeconds(), s.prefillPromptTokens(), s.prefillTokensPerSecond());
             if (r.preemptions() > 0) out.printf("Preemptions: %d%n", r.preemptions());
             if (r.cachedTokens() > 0) out.printf("Prefix cache hits: %d prompt tokens%n", r.cachedTokens());
         }

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class StepStats {
     private long decodeSteps, decodeNanos, decodeTokens;
-    private long prefillSteps, prefillNanos, prefillPromptTokens, prefillSampledTokens;
+    private long prefillSteps, prefillNanos, prefillPromptTokens, prefillOutputTokens;
 
     void record(SchedulerOutput out, int sampled, long nanos) {
         List<ScheduledChunk> chunks = out.chunks();
@@ -31,13 +31,13 @@ public final class StepStats {
             prefillSteps++;
             prefillNanos += nanos;
             prefillPromptTokens += promptTokens;
-            prefillSampledTokens += sampled;
+            prefillOutputTokens += sampled;
         }
     }
 
     public void reset() {
         decodeSteps = decodeNanos = decodeTokens = 0;
-        prefillSteps = prefillNanos = prefillPromptTokens = prefillSampledTokens = 0;
+        prefillSteps = prefillNanos = prefillPromptTokens = prefillOutputTokens = 0;
     }
 
     /** Steps in which every scheduled request decoded one token. */
@@ -56,7 +56,7 @@ public final class StepStats {
 
     /** Output tokens per second within decode-only steps (0 when there were none). */
     public double decodeTokensPerSecond() {
-        return decodeNanos == 0 ? 0 : decodeTokens / (decodeNanos / 1e9);
+        return decodeNanos == 0 ? 0 : decodeTokens / decodeSeconds();
     }
 
     /** Mean number of sequences in a decode-only step. */
@@ -73,13 +73,18 @@ public final class StepStats {
         return prefillNanos / 1e9;
     }
 
+    /** Prompt tokens computed per second within prompt steps (0 when there were none). */
+    public double prefillTokensPerSecond() {
+        return prefillNanos == 0 ? 0 : prefillPromptTokens / prefillSeconds();
+    }
+
     /** Prompt tokens computed (prefill chunks, including recomputed ones after preemption). */
     public long prefillPromptTokens() {
         return prefillPromptTokens;
     }
 
     /** Tokens sampled in steps that also computed prompt tokens (first tokens and decodes riding along). */
-    public long prefillSampledTokens() {
-        return prefillSampledTokens;
+    public long prefillOutputTokens() {
+        return prefillOutputTokens;
     }
 }

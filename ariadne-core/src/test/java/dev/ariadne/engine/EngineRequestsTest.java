@@ -67,7 +67,7 @@ class EngineRequestsTest {
         // of two sequences each.
         assertEquals(1, stats.prefillSteps());
         assertEquals(promptTokens, stats.prefillPromptTokens());
-        assertEquals(2, stats.prefillSampledTokens());
+        assertEquals(2, stats.prefillOutputTokens());
         assertEquals(11, stats.decodeSteps());
         assertEquals(22, stats.decodeTokens());
         assertEquals(2.0, stats.meanDecodeBatch(), 1e-9);
