@@ -95,6 +95,16 @@ public final class BlockPool {
         return queries == 0 ? 0 : hits / (double) queries;
     }
 
+    /** Prompt blocks looked up in the prefix cache since start (vLLM's prefix_cache_queries, in blocks). */
+    public long prefixQueriedBlocks() {
+        return queries;
+    }
+
+    /** Of those, the blocks found (vLLM's prefix_cache_hits, in blocks). */
+    public long prefixHitBlocks() {
+        return hits;
+    }
+
     public int numCached() {
         return cached.size();
     }

@@ -1,0 +1,40 @@
+package dev.ariadne.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Server-sent events as OpenAI frames a stream: {@code data: <json>\n\n} per chunk, {@code data: [DONE]\n\n} last.
+ * Every event is flushed at once (a token is worth sending the moment it exists); a write that fails means the
+ * client has gone, which the caller turns into an abort.
+ */
+final class SseWriter implements AutoCloseable {
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private final OutputStream out;
+
+    SseWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    void send(JsonNode chunk) throws IOException {
+        out.write(DATA);
+        out.write(Exchange.JSON_bytes(chunk));
+        out.write(END);
+        out.flush();
+    }
+
+    void done() throws IOException {
+        out.write(DONE);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
