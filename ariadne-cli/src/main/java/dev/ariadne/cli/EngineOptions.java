@@ -33,6 +33,11 @@ public final class EngineOptions {
             description = "KV cache element type: auto (f32 for F32 weights, else f16), f32, f16, bf16.")
     String kvCacheDType;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "auto",
+            description = "vLLM's model dtype: auto, half/float16, bfloat16, float/float32. Weights run in the type"
+                    + " they are stored in; this sets the KV cache type when --kv-cache-dtype is auto.")
+    String dtype;
+
     @Option(names = "--load-format", paramLabel = "FORMAT", defaultValue = "auto",
             description = "auto, or dummy: random weights in the shape of --model's config.json.")
     String loadFormat;
@@ -103,9 +108,22 @@ public final class EngineOptions {
                 numBlocksOverride == null ? -1 : numBlocksOverride,
                 mode == PreemptionMode.SWAP ? (long) (swapSpaceGiB * (1L << 30)) : 0);
         return new EngineConfig(model, loadFormat, parseWeightType(weightType), 0,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheDType, maxModelLen,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheType(), maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
                 new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode));
+    }
+
+    /** --kv-cache-dtype, or what --dtype implies for it when that is auto. */
+    private String kvCacheType() {
+        if (!"auto".equalsIgnoreCase(kvCacheDType)) return kvCacheDType;
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "auto" -> "auto";
+            case "half", "float16", "fp16" -> "f16";
+            case "bfloat16", "bf16" -> "bf16";
+            case "float", "float32", "fp32" -> "f32";
+            default -> throw new IllegalArgumentException("unknown --dtype '" + dtype
+                    + "' (expected auto, half, float16, bfloat16, float, float32)");
+        };
     }
 
     /** Loads the model and starts the engine, logging its start-up report to the command's standard error. */

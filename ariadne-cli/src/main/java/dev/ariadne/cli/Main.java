@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 PlanCommand.class,
                 TokenizeCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
 
