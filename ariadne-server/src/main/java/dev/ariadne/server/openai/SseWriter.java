@@ -2,6 +2,7 @@ package dev.ariadne.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +17,19 @@ final class SseWriter implements AutoCloseable {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private final OutputStream out;
+    // One event is assembled here and written at once: Jetty's output stream sends every write as its own chunk.
+    private final ByteArrayOutputStream event = new ByteArrayOutputStream(512);
 
     SseWriter(OutputStream out) {
         this.out = out;
     }
 
     void send(JsonNode chunk) throws IOException {
-        out.write(DATA);
-        out.write(Exchange.JSON_bytes(chunk));
-        out.write(END);
+        event.reset();
+        event.write(DATA);
+        event.write(Exchange.JSON_bytes(chunk));
+        event.write(END);
+        event.writeTo(out);
         out.flush();
     }
 
