@@ -1,6 +1,8 @@
 package dev.ariadne.chat.jinja;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -161,6 +163,14 @@ final class Py {
         }
         // Double.toString gives the shortest decimal that rounds to d (JDK 19+), as Python's repr does.
         BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        if (exact.precision() == 2) {
+            // Double.toString never writes a single digit: where one would round-trip it gives the closest
+            // two-digit decimal, which is not always that digit and a zero (4.9E-324, where Python writes 5e-324).
+            BigDecimal one = new BigDecimal(Math.abs(d)).round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(one.toString()) == Math.abs(d)) {
+                exact = one.stripTrailingZeros();
+            }
+        }
         String digits = exact.unscaledValue().toString();
         int point = digits.length() - exact.scale();
         StringBuilder b = new StringBuilder(d < 0 ? "-" : "");

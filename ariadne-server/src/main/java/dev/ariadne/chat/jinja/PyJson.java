@@ -1,5 +1,6 @@
 package dev.ariadne.chat.jinja;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,9 +10,10 @@ import java.util.Map;
  * Python's {@code json.dumps(x, ensure_ascii, indent, separators, sort_keys)}, which transformers' {@code tojson}
  * filter calls with {@code ensure_ascii=False}: separators {@code ", "} and {@code ": "} (or {@code ","} and
  * {@code ": "} with an indent), keys in insertion order, floats as Python's repr, NaN and Infinity as Python writes
- * them.
+ * them. Public for the tool-call parsers, which serialize arguments as vLLM does:
+ * {@code json.dumps(arguments, ensure_ascii=False)}.
  */
-final class PyJson {
+public final class PyJson {
     private final boolean ensureAscii;
     private final String indent;
     private final String itemSeparator;
@@ -24,6 +26,15 @@ final class PyJson {
         this.itemSeparator = itemSeparator;
         this.keySeparator = keySeparator;
         this.sortKeys = sortKeys;
+    }
+
+    /**
+     * {@code json.dumps(value, ensure_ascii=ensureAscii)}: default separators, no indent, keys in insertion order.
+     * Values are plain JSON values (maps, lists, strings, booleans, null, integral numbers including
+     * {@code BigInteger}, doubles).
+     */
+    public static String dumps(Object value, boolean ensureAscii) {
+        return dumps(value, ensureAscii, null, null, false);
     }
 
     /**
@@ -58,6 +69,7 @@ final class PyJson {
             case Boolean b -> out.append(b ? "true" : "false");
             case Double d -> out.append(number(d));
             case Float f -> out.append(number(f));
+            case BigInteger i -> out.append(i);
             case Number n -> out.append(n.longValue());
             case Collection<?> c -> array(c, out, level);
             case Map<?, ?> m -> object(m, out, level);
