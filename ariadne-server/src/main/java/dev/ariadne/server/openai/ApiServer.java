@@ -75,7 +75,9 @@ public final class ApiServer implements AutoCloseable {
         metrics[0] = new ServingMetrics(options.modelName(), () -> loop[0].snapshot());
         loop[0] = new EngineLoop(llm.engine(), metrics[0], options.maxQueuedRequests());
         ServedModel model = new ServedModel(llm, loop[0], options, metrics[0]);
-        endpoints = new Endpoints(new ChatCompletionsEndpoint(model, new AssistantOutput.Factory()),
+        AssistantOutput.Factory output = new AssistantOutput.Factory(options.reasoningParser(),
+                options.toolCallParser());
+        endpoints = new Endpoints(new ChatCompletionsEndpoint(model, output),
                 new CompletionsEndpoint(model), new TokenizeEndpoint(model));
         served = model;
         log.accept("Serving " + options.servedModelNames() + " on http://" + options.host() + ":" + port());

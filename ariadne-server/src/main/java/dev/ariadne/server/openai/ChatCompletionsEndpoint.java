@@ -11,6 +11,7 @@ import dev.ariadne.sample.SamplingParams;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /v1/chat/completions}: the conversation rendered by the model's chat template, tokenized with its
@@ -51,9 +52,9 @@ final class ChatCompletionsEndpoint {
         ResponseId id = ResponseId.next("chatcmpl-");
         try (ChoiceRun run = new ChoiceRun(model.loop, List.of(prompt), f.n(), params)) {
             if (f.stream()) {
-                stream(ex, run, id, f, prompt.length, withTools);
+                stream(ex, run, id, f, prompt.length, withTools, chat.kwargs());
             } else {
-                complete(ex, run, id, prompt.length, withTools);
+                complete(ex, run, id, prompt.length, withTools, chat.kwargs());
             }
         }
     }
@@ -80,8 +81,8 @@ final class ChatCompletionsEndpoint {
         };
     }
 
-    private void complete(Exchange ex, ChoiceRun run, ResponseId id, int promptTokens, boolean withTools)
-            throws InterruptedException {
+    private void complete(Exchange ex, ChoiceRun run, ResponseId id, int promptTokens, boolean withTools,
+                          Map<String, Object> kwargs) throws InterruptedException {
         RequestOutput[] outs = new RequestOutput[run.choices()];
         for (ChoiceEvents.Event e; (e = run.next()) != null; ) {
             if (e instanceof ChoiceEvents.Finished fin) outs[fin.choice()] = fin.output();
@@ -93,7 +94,7 @@ final class ChatCompletionsEndpoint {
         LogprobsJson lp = model.tokenizer().map(LogprobsJson::new).orElse(null);
         for (int c = 0; c < outs.length; c++) {
             RequestOutput o = outs[c];
-            AssistantOutput.Message m = output.whole(o.text() != null ? o.text() : "", withTools);
+            AssistantOutput.Message m = output.whole(o.text() != null ? o.text() : "", withTools, kwargs);
             ObjectNode ch = choices.addObject();
             ch.put("index", c);
             ch.set("message", m.json());
@@ -107,13 +108,13 @@ final class ChatCompletionsEndpoint {
     }
 
     private void stream(Exchange ex, ChoiceRun run, ResponseId id, SamplingFields f, int promptTokens,
-                        boolean withTools) throws IOException, InterruptedException {
+                        boolean withTools, Map<String, Object> kwargs) throws IOException, InterruptedException {
         int completionTokens = 0;
         LogprobsJson lp = model.tokenizer().map(LogprobsJson::new).orElse(null);
         AssistantOutput.Stream[] parsers = new AssistantOutput.Stream[run.choices()];
         try (SseWriter sse = new SseWriter(ex.stream("text/event-stream"))) {
             for (int c = 0; c < parsers.length; c++) {
-                parsers[c] = output.stream(withTools);
+                parsers[c] = output.stream(withTools, kwargs);
                 ObjectNode delta = F.objectNode();
                 delta.put("role", "assistant");
                 delta.put("content", "");

@@ -33,6 +33,9 @@ public record ServerOptions(String host, int port, List<String> servedModelNames
         if (maxQueuedRequests < 1) throw new IllegalArgumentException("--max-queued-requests must be at least 1");
         if (maxN < 1) throw new IllegalArgumentException("the largest n must be at least 1");
         if (tokenizerPoolSize < 0) throw new IllegalArgumentException("--tokenizer-pool-size must be >= 0");
+        // Unknown parser names fail here, before the model loads (named() lists the known ones).
+        if (reasoningParser != null) dev.ariadne.server.openai.parse.ReasoningParsers.named(reasoningParser);
+        if (toolCallParser != null) dev.ariadne.server.openai.parse.ToolCallParsers.named(toolCallParser);
         if (enableAutoToolChoice && toolCallParser == null) {
             throw new IllegalArgumentException("--enable-auto-tool-choice needs --tool-call-parser");
         }

@@ -2,8 +2,10 @@ package dev.ariadne.server.openai;
 
 import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.EngineConfig;
+import dev.ariadne.config.SchedulingConfig;
 import dev.ariadne.engine.LLM;
 import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.testing.ScriptedChatModel;
 
 import java.nio.file.Path;
 
@@ -19,11 +21,25 @@ final class TestServer implements AutoCloseable {
 
     /** {@code blocks} KV blocks of 16 tokens, a context of {@code maxModelLen}. */
     static TestServer start(Path model, ServerOptions options, int maxModelLen, int blocks) {
+        return start(EngineConfig.defaults(model).withThreads(2).withMaxModelLen(maxModelLen, true)
+                .withCache(CacheConfig.defaults().withNumBlocksOverride(blocks)), options);
+    }
+
+    /**
+     * A scripted model ({@link ScriptedChatModel}): its 151936-token vocabulary makes 256 sequences' logits 155 MB,
+     * so it runs with at most 8.
+     */
+    static TestServer startScripted(ScriptedChatModel model, ServerOptions options) {
+        return start(EngineConfig.defaults(model.dir()).withThreads(2).withMaxModelLen(256, false)
+                .withCache(CacheConfig.defaults().withNumBlocksOverride(64)).withMaxNumBatchedTokens(64)
+                .withScheduling(new SchedulingConfig(8, true, null)), options);
+    }
+
+    static TestServer start(EngineConfig config, ServerOptions options) {
         ApiServer server = new ApiServer(options, line -> { });
         LLM llm = null;
         try {
-            llm = LLM.load(EngineConfig.defaults(model).withThreads(2).withMaxModelLen(maxModelLen, true)
-                    .withCache(CacheConfig.defaults().withNumBlocksOverride(blocks)), KernelProvider.best(), line -> { });
+            llm = LLM.load(config, KernelProvider.best(), line -> { });
             server.attach(llm);
             return new TestServer(llm, server);
         } catch (RuntimeException e) {
