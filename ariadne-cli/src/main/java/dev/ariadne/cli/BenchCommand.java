@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ariadne bench}: benchmarks on realistic shapes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchLatencyCommand.class, BenchThroughputCommand.class, BenchTokenizerCommand.class})
+        subcommands = {BenchLatencyCommand.class, BenchThroughputCommand.class, BenchServeCommand.class,
+                BenchTokenizerCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -13,6 +14,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "choose a benchmark: latency, throughput or tokenizer");
+                "choose a benchmark: latency, throughput, serve or tokenizer");
     }
 }
