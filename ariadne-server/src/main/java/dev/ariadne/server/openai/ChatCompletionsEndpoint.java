@@ -82,9 +82,9 @@ final class ChatCompletionsEndpoint {
     }
 
     private void complete(Exchange ex, ChoiceRun run, ResponseId id, int promptTokens, boolean withTools,
-                          Map<String, Object> kwargs) throws InterruptedException {
+                          Map<String, Object> kwargs) throws InterruptedException, IOException {
         RequestOutput[] outs = new RequestOutput[run.choices()];
-        for (ChoiceEvents.Event e; (e = run.next()) != null; ) {
+        for (ChoiceEvents.Event e; (e = run.next(ex::keepAlive)) != null; ) {
             if (e instanceof ChoiceEvents.Finished fin) outs[fin.choice()] = fin.output();
             if (e instanceof ChoiceEvents.Failed fail) throw CompletionsEndpoint.failure(fail);
         }

@@ -2,6 +2,7 @@ package dev.ariadne.server.openai;
 
 import dev.ariadne.sample.SamplingParams;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,14 +12,20 @@ import java.util.List;
  * that disconnects (or a handler that throws) frees its KV blocks at once.
  */
 final class ChoiceRun implements AutoCloseable {
-    /** How long a request thread waits for the engine before it checks again; no event ever takes this long. */
-    private static final long POLL_NANOS = 60_000_000_000L;
+    /** How often a request thread checks on the engine and beats its heartbeat while it waits. */
+    private static final long BEAT_NANOS = 1_000_000_000L;
+
+    /** What a request thread does once a second while it collects events (a whole answer's keep-alive write). */
+    interface Heartbeat {
+        void beat() throws IOException;
+    }
 
     private final EngineLoop loop;
     private final ChoiceEvents events = new ChoiceEvents();
     private final List<EngineLoop.Submission> submissions = new ArrayList<>();
     private final boolean[] done;
     private int remaining;
+    private long lastBeat = System.nanoTime();
 
     /** Submits every choice; {@code params.get(c)} is choice c's. Throws {@link ApiError} 503 when the server is full. */
     ChoiceRun(EngineLoop loop, List<int[]> prompts, int n, List<SamplingParams> params) {
@@ -43,13 +50,21 @@ final class ChoiceRun implements AutoCloseable {
     }
 
     /** The next event of any choice, or null once every choice has finished or failed. */
-    ChoiceEvents.Event next() throws InterruptedException {
+    ChoiceEvents.Event next() throws InterruptedException, IOException {
+        return next(() -> { });
+    }
+
+    /** As {@link #next()}, calling {@code heartbeat} once a second (events flowing or not). */
+    ChoiceEvents.Event next(Heartbeat heartbeat) throws InterruptedException, IOException {
         while (remaining > 0) {
-            ChoiceEvents.Event e = events.poll(POLL_NANOS);
-            if (e == null) {
+            long now = System.nanoTime();
+            if (now - lastBeat >= BEAT_NANOS) {
+                lastBeat = now;
                 if (loop.deadReason() != null) throw ApiError.unavailable("the engine has stopped: " + loop.deadReason());
-                continue;
+                heartbeat.beat();
             }
+            ChoiceEvents.Event e = events.poll(BEAT_NANOS - (now - lastBeat));
+            if (e == null) continue;
             if (e instanceof ChoiceEvents.Finished || e instanceof ChoiceEvents.Failed) {
                 done[e.choice()] = true;
                 remaining--;

@@ -97,9 +97,9 @@ final class CompletionsEndpoint {
     }
 
     private void complete(Exchange ex, ChoiceRun run, ResponseId id, SamplingFields f, int promptTokens)
-            throws InterruptedException {
+            throws InterruptedException, IOException {
         RequestOutput[] outs = new RequestOutput[run.choices()];
-        for (ChoiceEvents.Event e; (e = run.next()) != null; ) {
+        for (ChoiceEvents.Event e; (e = run.next(ex::keepAlive)) != null; ) {
             if (e instanceof ChoiceEvents.Finished fin) outs[fin.choice()] = fin.output();
             if (e instanceof ChoiceEvents.Failed fail) throw failure(fail);
         }

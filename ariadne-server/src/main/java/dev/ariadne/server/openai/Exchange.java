@@ -26,6 +26,7 @@ final class Exchange {
     private final Callback callback;
     private final long maxBodyBytes;
     private boolean answered;
+    private OutputStream keptAlive;     // a 200 JSON answer already begun with whitespace, see keepAlive()
 
     Exchange(Request request, Response response, Callback callback, long maxBodyBytes) {
         this.request = request;
@@ -76,7 +77,34 @@ final class Exchange {
     }
 
     void json(int status, JsonNode body) {
-        bytes(status, "application/json", JSON_bytes(body));
+        if (keptAlive == null) {
+            bytes(status, "application/json", JSON_bytes(body));
+            return;
+        }
+        answered = true;
+        try (OutputStream out = keptAlive) {
+            out.write(JSON_bytes(body));
+        } catch (IOException e) {
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
+    /**
+     * Writes one space of a 200 JSON answer that is still being computed (JSON allows leading whitespace). A long
+     * non-streamed generation writes nothing for a long time, and only a write tells a server that its client has
+     * gone: the second space after a disconnect fails, so the request can be aborted instead of running on. The
+     * price: an error after the first space can no longer change the status (it arrives as error JSON with 200).
+     */
+    void keepAlive() throws IOException {
+        if (keptAlive == null) {
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            keptAlive = Content.Sink.asOutputStream(response);
+        }
+        keptAlive.write(' ');
+        keptAlive.flush();
     }
 
     void error(ApiError e) {

@@ -68,4 +68,30 @@ class ServerLifecycleTest {
                     .status(), "the slot is free again");
         }
     }
+
+    @Test
+    void aClientThatLeavesBeforeAWholeAnswerIsAbortedToo() throws Exception {
+        try (TestServer t = TestServer.start(SharedKit.file("models/qwen3-chat/qwen3-chat-Q8_0.gguf"),
+                ServerOptions.local("m"), 4096, 512)) {
+            String whole = "{\"prompt\": [1, 2, 3], \"max_tokens\": 4000, \"ignore_eos\": true}";
+            try (Socket s = new Socket("127.0.0.1", t.server.port())) {
+                OutputStream out = s.getOutputStream();
+                byte[] body = whole.getBytes(StandardCharsets.UTF_8);
+                out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (t.server.engineLoop().snapshot().running() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertEquals(1, t.server.engineLoop().snapshot().running(), "the request runs");
+            }
+            // 4000 tokens take many seconds; the abort must come long before.
+            assertTrue(t.drained(), "the abandoned request still runs or holds KV blocks");
+            String metrics = Http.get(t.baseUrl() + "/metrics").body();
+            assertTrue(metrics.contains("vllm:request_success_total{finished_reason=\"abort\",model_name=\"m\"} 1.0"),
+                    metrics);
+        }
+    }
 }
