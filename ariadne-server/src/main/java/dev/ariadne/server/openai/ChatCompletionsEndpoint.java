@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ariadne.chat.ChatRequest;
+import dev.ariadne.chat.ChatTemplate;
 import dev.ariadne.engine.RequestOutput;
 import dev.ariadne.sample.SamplingParams;
 
@@ -32,9 +33,10 @@ final class ChatCompletionsEndpoint {
         model.checkModel(body);
         boolean withTools = toolChoice(body);
         ChatRequest chat = ChatMessages.read(body, withTools);
+        ChatTemplate template = model.template();
         String rendered;
         try {
-            rendered = model.template().render(chat);
+            rendered = template.render(chat);
         } catch (RuntimeException e) {
             throw ApiError.badRequest("the chat template failed on this conversation: " + e.getMessage(), "messages");
         }
