@@ -115,7 +115,7 @@ final class BenchServeClient implements AutoCloseable {
             }
             JsonNode choice = chunk.path("choices").path(0);
             if (choice.isMissingNode()) continue;
-            if (!content(choice).isEmpty()) {
+            if (carriesToken(choice)) {
                 contentChunks++;
                 if (firstContent < 0) {
                     firstContent = now;
@@ -131,11 +131,20 @@ final class BenchServeClient implements AutoCloseable {
         return BenchServeOutcome.failed("the stream ended before data: [DONE]", System.nanoTime() - start);
     }
 
-    /** The generated text of a chunk's choice: {@code text} (completions) or the delta's content and reasoning. */
-    private static String content(JsonNode choice) {
+    /**
+     * Whether a chunk's choice brings generated tokens: a completions chunk before the finish (its text may be empty,
+     * for a token that ends mid-character or a model served without a tokenizer), or a chat delta with content,
+     * reasoning or tool calls other than the opening role chunk.
+     */
+    private static boolean carriesToken(JsonNode choice) {
         JsonNode delta = choice.get("delta");
-        if (delta == null) return choice.path("text").asText("");
-        return delta.path("content").asText("") + delta.path("reasoning_content").asText("");
+        boolean finishing = choice.hasNonNull("finish_reason");
+        if (delta == null) {
+            return choice.has("text") && (!finishing || !choice.path("text").asText("").isEmpty());
+        }
+        if (delta.has("role")) return false;
+        return !delta.path("content").asText("").isEmpty() || !delta.path("reasoning_content").asText("").isEmpty()
+                || delta.has("tool_calls") || (!finishing && delta.has("content"));
     }
 
     private HttpRequest.Builder request(String path) {

@@ -135,7 +135,10 @@ final class CompletionsEndpoint {
                 switch (e) {
                     case ChoiceEvents.Token t -> {
                         boolean withLogprobs = t.logprobs() != null && lp != null;
-                        if (t.textDelta().isEmpty() && !withLogprobs) continue;
+                        // One chunk per sampled token, text or not (vLLM too): a client counts tokens by chunks,
+                        // and a model served without a tokenizer streams empty text. Only an empty end-of-request
+                        // release (index -1) is skipped.
+                        if (t.index() < 0 && t.textDelta().isEmpty()) continue;
                         ObjectNode chunk = chunk(id, t.choice(), t.textDelta());
                         ObjectNode ch = (ObjectNode) chunk.get("choices").get(0);
                         ch.set("logprobs", withLogprobs

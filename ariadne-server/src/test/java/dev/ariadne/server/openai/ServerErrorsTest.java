@@ -1,6 +1,12 @@
 package dev.ariadne.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.ariadne.testing.SharedKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every refusal the server makes: status, OpenAI's error JSON, the offending field, and a message with numbers. */
@@ -134,6 +141,23 @@ class ServerErrorsTest {
     void bodyOverTheLimitIs413() throws Exception {
         String big = "{\"prompt\": \"" + "a".repeat(5000) + "\"}";
         error(postWithKey(completions, big), 413);
+    }
+
+    @Test
+    void theOpenAiSdkSeesTheErrorsAsItsOwnExceptions() {
+        ChatCompletionCreateParams tooLong = ChatCompletionCreateParams.builder().model("qwen3-chat")
+                .addUserMessage("Hello! Who are you?").maxCompletionTokens(1000).build();
+        try (OpenAIClient good = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY)
+                .maxRetries(0).build();
+             OpenAIClient bad = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("nope")
+                     .maxRetries(0).build()) {
+            BadRequestException e = assertThrows(BadRequestException.class,
+                    () -> good.chat().completions().create(tooLong));
+            assertTrue(e.getMessage().contains("maximum context length is 128 tokens"), e.getMessage());
+            assertThrows(NotFoundException.class, () -> good.chat().completions().create(tooLong.toBuilder()
+                    .model("gpt-4").build()));
+            assertThrows(UnauthorizedException.class, () -> bad.models().list());
+        }
     }
 
     @Test

@@ -44,12 +44,7 @@ class ServerLifecycleTest {
                 ServerOptions.local("m").withLimits(1 << 20, 1), 512, 64)) {
             try (Socket s = new Socket("127.0.0.1", t.server.port())) {
                 s.setSoTimeout(30_000);
-                OutputStream out = s.getOutputStream();
-                byte[] body = LONG_STREAM.getBytes(StandardCharsets.UTF_8);
-                out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
+                postCompletion(s, LONG_STREAM);
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertTrue(in.readLine().startsWith("HTTP/1.1 200"));
                 for (String line; (line = in.readLine()) != null; ) {
@@ -75,12 +70,7 @@ class ServerLifecycleTest {
                 ServerOptions.local("m"), 4096, 512)) {
             String whole = "{\"prompt\": [1, 2, 3], \"max_tokens\": 4000, \"ignore_eos\": true}";
             try (Socket s = new Socket("127.0.0.1", t.server.port())) {
-                OutputStream out = s.getOutputStream();
-                byte[] body = whole.getBytes(StandardCharsets.UTF_8);
-                out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
+                postCompletion(s, whole);
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 while (t.server.engineLoop().snapshot().running() == 0 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -93,5 +83,15 @@ class ServerLifecycleTest {
             assertTrue(metrics.contains("vllm:request_success_total{finished_reason=\"abort\",model_name=\"m\"} 1.0"),
                     metrics);
         }
+    }
+
+    /** Sends a completion request over a raw socket, which the test can close at a moment of its choosing. */
+    private static void postCompletion(Socket s, String json) throws java.io.IOException {
+        OutputStream out = s.getOutputStream();
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
     }
 }
