@@ -122,7 +122,7 @@ final class ChatCompletionsEndpoint {
                 delta.put("content", "");
                 sse.send(chunk(id, c, delta, null, null));
             }
-            for (ChoiceEvents.Event e; (e = run.next()) != null; ) {
+            for (ChoiceEvents.Event e; (e = run.next(sse::keepAlive)) != null; ) {
                 switch (e) {
                     case ChoiceEvents.Token t -> {
                         List<ObjectNode> deltas = parsers[t.choice()].push(t.textDelta());

@@ -49,11 +49,6 @@ final class ChoiceRun implements AutoCloseable {
         return done.length;
     }
 
-    /** The next event of any choice, or null once every choice has finished or failed. */
-    ChoiceEvents.Event next() throws InterruptedException, IOException {
-        return next(() -> { });
-    }
-
     /** As {@link #next()}, calling {@code heartbeat} once a second (events flowing or not). */
     ChoiceEvents.Event next(Heartbeat heartbeat) throws InterruptedException, IOException {
         while (remaining > 0) {

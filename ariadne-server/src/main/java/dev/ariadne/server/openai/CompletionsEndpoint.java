@@ -131,7 +131,7 @@ final class CompletionsEndpoint {
         int completionTokens = 0;
         LogprobsJson lp = model.tokenizer().map(LogprobsJson::new).orElse(null);
         try (SseWriter sse = new SseWriter(ex.stream("text/event-stream"))) {
-            for (ChoiceEvents.Event e; (e = run.next()) != null; ) {
+            for (ChoiceEvents.Event e; (e = run.next(sse::keepAlive)) != null; ) {
                 switch (e) {
                     case ChoiceEvents.Token t -> {
                         boolean withLogprobs = t.logprobs() != null && lp != null;

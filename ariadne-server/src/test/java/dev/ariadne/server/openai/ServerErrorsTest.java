@@ -147,16 +147,20 @@ class ServerErrorsTest {
     void theOpenAiSdkSeesTheErrorsAsItsOwnExceptions() {
         ChatCompletionCreateParams tooLong = ChatCompletionCreateParams.builder().model("qwen3-chat")
                 .addUserMessage("Hello! Who are you?").maxCompletionTokens(1000).build();
-        try (OpenAIClient good = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY)
+        OpenAIClient good = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey(KEY).maxRetries(0)
+                .build();
+        OpenAIClient bad = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("nope")
                 .maxRetries(0).build();
-             OpenAIClient bad = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("nope")
-                     .maxRetries(0).build()) {
+        try {
             BadRequestException e = assertThrows(BadRequestException.class,
                     () -> good.chat().completions().create(tooLong));
             assertTrue(e.getMessage().contains("maximum context length is 128 tokens"), e.getMessage());
             assertThrows(NotFoundException.class, () -> good.chat().completions().create(tooLong.toBuilder()
                     .model("gpt-4").build()));
             assertThrows(UnauthorizedException.class, () -> bad.models().list());
+        } finally {
+            good.close();
+            bad.close();
         }
     }
 

@@ -33,7 +33,7 @@ class ServerLifecycleTest {
                 server.attach(llm);
                 assertEquals(200, Http.get(base + "/health").status());
                 assertEquals("m", Http.get(base + "/v1/models").json().at("/data/0/id").asText());
-                server.close();
+                server.close();   // before the LLM closes: the engine thread must stop first
             }
         }
     }

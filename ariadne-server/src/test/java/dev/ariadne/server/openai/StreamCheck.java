@@ -61,6 +61,10 @@ final class StreamCheck {
             expectBlank = false;
             return line.isEmpty() ? null : "event not ended by a blank line: " + clip(line);
         }
+        if (line.startsWith(": ")) {           // an SSE comment: the server's keep-alive while a request waits
+            expectBlank = true;
+            return null;
+        }
         if (!line.startsWith("data: ")) return "not a 'data: ' line: " + clip(line);
         expectBlank = true;
         events++;
