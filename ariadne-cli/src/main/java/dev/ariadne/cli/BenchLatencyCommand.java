@@ -56,7 +56,7 @@ public final class BenchLatencyCommand implements Callable<Integer> {
             config = config.withMaxModelLen(inputLen + outputLen, true);
         }
         long loadStart = System.nanoTime();
-        try (LLM llm = EngineOptions.load(config, spec)) {
+        try (LLM llm = engine.load(config, spec)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             int vocab = llm.modelConfig().vocabSize();
             // A fresh random prompt per run: repeating one would be served from the prefix cache.

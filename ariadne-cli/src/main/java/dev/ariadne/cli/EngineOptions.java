@@ -2,6 +2,8 @@ package dev.ariadne.cli;
 
 import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.EngineConfig;
+import dev.ariadne.config.RotaryScaling;
+import dev.ariadne.json.JsonObject;
 import dev.ariadne.config.SchedulingConfig;
 import dev.ariadne.engine.LLM;
 import dev.ariadne.quant.KernelProvider;
@@ -110,7 +112,39 @@ public final class EngineOptions {
         return new EngineConfig(model, loadFormat, parseWeightType(weightType), 0,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheType(), maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
-                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode));
+                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride());
+    }
+
+    @Option(names = "--rope-scaling", paramLabel = "JSON",
+            description = "Replace the model's rope scaling, e.g. '{\"rope_type\":\"yarn\",\"factor\":4.0,"
+                    + "\"original_max_position_embeddings\":32768}' (linear, dynamic, yarn, llama3).")
+    String ropeScaling;
+
+    @Option(names = "--hf-overrides", paramLabel = "JSON",
+            description = "Override config.json fields; this engine takes \"rope_scaling\" (or \"rope_parameters\").")
+    String hfOverrides;
+
+    /** What --rope-scaling or --hf-overrides put in place of the model's config, as JSON for the log; null if none. */
+    String configOverride() {
+        if (ropeScaling != null && hfOverrides != null) {
+            throw new IllegalArgumentException("give --rope-scaling or --hf-overrides, not both");
+        }
+        if (ropeScaling != null) return "{\"rope_scaling\": " + ropeScaling.strip() + "}";
+        return hfOverrides == null ? null : hfOverrides.strip();
+    }
+
+    private RotaryScaling ropeScalingOverride() {
+        String json = configOverride();
+        if (json == null) return null;
+        JsonObject o = JsonObject.parse(json, ropeScaling != null ? "--rope-scaling" : "--hf-overrides");
+        for (String key : o.map().keySet()) {
+            if (!key.equals("rope_scaling") && !key.equals("rope_parameters")) {
+                throw new IllegalArgumentException("--hf-overrides: '" + key + "' cannot be overridden on this"
+                        + " engine (only rope_scaling / rope_parameters)");
+            }
+        }
+        JsonObject r = o.getObject(o.has("rope_scaling") ? "rope_scaling" : "rope_parameters");
+        return RotaryScaling.fromConfig(r);
     }
 
     /** --kv-cache-dtype, or what --dtype implies for it when that is auto. */
@@ -127,8 +161,9 @@ public final class EngineOptions {
     }
 
     /** Loads the model and starts the engine, logging its start-up report to the command's standard error. */
-    static LLM load(EngineConfig config, CommandSpec spec) {
+    LLM load(EngineConfig config, CommandSpec spec) {
         PrintWriter err = spec.commandLine().getErr();
+        if (configOverride() != null) err.println("INFO Overriding model config with " + configOverride());
         return LLM.load(config, KernelProvider.best(), line -> {
             err.println("INFO " + line);
             err.flush();

@@ -73,7 +73,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LLM llm = EngineOptions.load(engine.toConfig(), spec)) {
+        try (LLM llm = engine.load(engine.toConfig(), spec)) {
             TextCodec codec = TextCodec.forModel(llm);
             SamplingParams params = new SamplingParams(temperature, topP, topK,
                     seed != null ? seed : System.nanoTime(), maxTokens, codec.stopTokenIds(), ignoreEos);

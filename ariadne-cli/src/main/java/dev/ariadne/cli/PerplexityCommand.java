@@ -44,7 +44,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         if (config.maxModelLen() < ctx) {
             config = config.withMaxModelLen(ctx, true);
         }
-        try (LLM llm = EngineOptions.load(config, spec)) {
+        try (LLM llm = engine.load(config, spec)) {
             int trained = llm.modelConfig().contextLength();
             if (ctx > trained) {
                 err.printf("warning: --ctx %d exceeds the model's stated context length %d; running anyway%n", ctx,

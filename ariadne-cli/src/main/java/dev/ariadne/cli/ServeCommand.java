@@ -113,7 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
         info(err, "Listening on http://" + host + ":" + server.port() + " (503 until the model is loaded)");
         LLM llm;
         try {
-            llm = EngineOptions.load(config, spec);
+            llm = engine.load(config, spec);
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -20,10 +20,13 @@ import java.nio.file.Path;
  * @param maxNumBatchedTokens most tokens per forward step, over all requests (the step's token budget)
  * @param cache               the paged KV cache
  * @param scheduling          batching limits and preemption
+ * @param ropeScaling         replaces the model's rope scaling ({@code --rope-scaling}, {@code --hf-overrides}); null
+ *                            keeps the model's
  */
 public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
                            String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
-                           int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling) {
+                           int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling,
+                           RotaryScaling ropeScaling) {
 
     public EngineConfig {
         if (model == null) {
@@ -45,36 +48,41 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
 
     public static EngineConfig defaults(Path model) {
         return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
-                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults());
+                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null);
     }
 
     public EngineConfig withThreads(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling);
     }
 
     public EngineConfig withKvCacheDType(String dtype) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling);
     }
 
     public EngineConfig withMaxModelLen(int len, boolean allowLong) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
-                maxNumBatchedTokens, cache, scheduling);
+                maxNumBatchedTokens, cache, scheduling, ropeScaling);
     }
 
     public EngineConfig withMaxNumBatchedTokens(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, n, cache, scheduling);
+                allowLongMaxModelLen, n, cache, scheduling, ropeScaling);
     }
 
     public EngineConfig withCache(CacheConfig c) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling);
+                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling);
     }
 
     public EngineConfig withScheduling(SchedulingConfig s) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, s);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling);
+    }
+
+    public EngineConfig withRopeScaling(RotaryScaling r) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r);
     }
 }

@@ -7,6 +7,7 @@ package dev.ariadne.config;
  * @param contextLength the context length the model states (GGUF context_length / HF max_position_embeddings)
  * @param bosId        beginning-of-sequence token id, or -1
  * @param eosId        end-of-sequence token id, or -1
+ * @param ropeScaling  how the rotary embedding is stretched past the trained context ({@link RotaryScaling#NONE})
  */
 public record ModelConfig(
         Architecture architecture,
@@ -23,9 +24,11 @@ public record ModelConfig(
         int contextLength,
         boolean tiedEmbeddings,
         int bosId,
-        int eosId) {
+        int eosId,
+        RotaryScaling ropeScaling) {
 
     public ModelConfig {
+        if (ropeScaling == null) ropeScaling = RotaryScaling.NONE;
         requirePositive("vocab size", vocabSize);
         requirePositive("hidden size", hiddenSize);
         requirePositive("intermediate size", intermediateSize);
@@ -51,6 +54,12 @@ public record ModelConfig(
         if (v <= 0) {
             throw new IllegalArgumentException(what + " must be positive, found " + v);
         }
+    }
+
+    /** The same model with another rope scaling (a start-up override). */
+    public ModelConfig withRopeScaling(RotaryScaling r) {
+        return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, r);
     }
 
     public int qDim() {

@@ -59,7 +59,8 @@ public final class LLM implements AutoCloseable {
         this.pool = pool;
         this.kernels = kernels;
         this.source = source;
-        this.weights = ModelWeights.load(source, kernels);
+        this.weights = ModelWeights.load(source, kernels, config.ropeScaling() == null ? source.config()
+                : source.config().withRopeScaling(config.ropeScaling()));
         ModelConfig mc = weights.config();
         this.maxModelLen = resolveMaxModelLen(config, mc);
         int maxSeqs = config.scheduling().maxNumSeqs();
@@ -76,18 +77,23 @@ public final class LLM implements AutoCloseable {
         for (String line : startupReport) log.accept(line);
     }
 
+    /**
+     * vLLM's rule: the default is the context the model covers (its stated context, stretched by a rope scaling:
+     * YaRN's original context x factor); beyond it only with --allow-long-max-model-len.
+     */
     private static int resolveMaxModelLen(EngineConfig config, ModelConfig mc) {
+        int covered = mc.ropeScaling().coveredContext(mc.contextLength());
         if (config.maxModelLen() == 0) {
-            return mc.contextLength();
+            return covered;
         }
-        if (config.maxModelLen() > mc.contextLength()) {
+        if (config.maxModelLen() > covered) {
+            String what = mc.ropeScaling().isNone() ? "the model's context length " + covered
+                    : "the " + covered + " tokens its rope scaling (" + mc.ropeScaling() + ") covers";
             if (!config.allowLongMaxModelLen()) {
-                throw new IllegalArgumentException("--max-model-len " + config.maxModelLen()
-                        + " exceeds the model's context length " + mc.contextLength()
+                throw new IllegalArgumentException("--max-model-len " + config.maxModelLen() + " exceeds " + what
                         + "; pass --allow-long-max-model-len to run anyway (outputs may be wrong)");
             }
-            LOG.warning("max model length " + config.maxModelLen() + " exceeds the model's stated context length "
-                    + mc.contextLength());
+            LOG.warning("max model length " + config.maxModelLen() + " exceeds " + what);
         }
         return config.maxModelLen();
     }

@@ -45,7 +45,7 @@ public final class DecoderModel {
         int maxCols = Math.max(Math.max(c.hiddenSize(), c.qDim()), c.intermediateSize());
         this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
         this.ws = new Workspace(c, maxTokens, maxContext, pool.threads());
-        this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle());
+        this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
         this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
         this.gateUp = new MatMul.Group[c.numLayers()];

@@ -26,7 +26,12 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
                            Linear output) {
 
     public static ModelWeights load(ModelSource source, KernelProvider kernels) {
-        return new Loader(source, kernels).load();
+        return load(source, kernels, source.config());
+    }
+
+    /** Loads with {@code config} in place of the file's (the same shapes; a start-up override such as rope scaling). */
+    public static ModelWeights load(ModelSource source, KernelProvider kernels, ModelConfig config) {
+        return new Loader(source, kernels, config).load();
     }
 
     /** The type most linear weights are stored in (decides the KV cache dtype {@code auto}). */
@@ -61,10 +66,10 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
         private final KernelProvider kernels;
         private final ModelConfig c;
 
-        Loader(ModelSource source, KernelProvider kernels) {
+        Loader(ModelSource source, KernelProvider kernels, ModelConfig config) {
             this.source = source;
             this.kernels = kernels;
-            this.c = source.config();
+            this.c = config;
         }
 
         ModelWeights load() {

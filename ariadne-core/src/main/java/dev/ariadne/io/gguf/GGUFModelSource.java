@@ -3,6 +3,7 @@ package dev.ariadne.io.gguf;
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.config.RopeStyle;
+import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.io.ModelSource;
 import dev.ariadne.tensor.WeightTensor;
 import dev.ariadne.tokenizer.Tokenizer;
@@ -80,10 +81,36 @@ public final class GGUFModelSource implements ModelSource {
                     f.getInt(p + "context_length"),
                     !f.tensors().containsKey("output.weight"),
                     tokenId(f, "tokenizer.ggml.bos_token_id"),
-                    tokenId(f, "tokenizer.ggml.eos_token_id"));
+                    tokenId(f, "tokenizer.ggml.eos_token_id"),
+                    ropeScaling(f, p));
         } catch (IllegalArgumentException e) {
             throw f.error(e.getMessage());
         }
+    }
+
+    /**
+     * llama.cpp's keys: {@code rope.scaling.type} (none, linear, yarn), {@code .factor},
+     * {@code .original_context_length}, {@code .attn_factor}, and the older {@code rope.scale_linear}.
+     */
+    private static RotaryScaling ropeScaling(GGUFFile f, String p) {
+        String type = f.has(p + "rope.scaling.type") ? f.getString(p + "rope.scaling.type") : null;
+        if (type == null && f.has(p + "rope.scale_linear")) {
+            return RotaryScaling.linear(f.getFloat(p + "rope.scale_linear", 1f));
+        }
+        if (type == null || type.equals("none")) return RotaryScaling.NONE;
+        double factor = f.getFloat(p + "rope.scaling.factor", 1f);
+        return switch (RotaryScaling.typeNamed(type)) {
+            case NONE -> RotaryScaling.NONE;
+            case LINEAR -> RotaryScaling.linear(factor);
+            case YARN -> {
+                RotaryScaling y = RotaryScaling.yarn(factor, f.getInt(p + "rope.scaling.original_context_length",
+                        f.getInt(p + "context_length")));
+                yield f.has(p + "rope.scaling.attn_factor") ? new RotaryScaling(y.type(), y.factor(),
+                        y.originalContext(), y.betaFast(), y.betaSlow(), f.getFloat(p + "rope.scaling.attn_factor", 1f),
+                        0, 0, true, 1, 4) : y;
+            }
+            default -> throw new IllegalArgumentException("rope.scaling.type '" + type + "' is not supported");
+        };
     }
 
     private static int tokenId(GGUFFile f, String key) {

@@ -3,6 +3,7 @@ package dev.ariadne.io.hf;
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.config.RopeStyle;
+import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.io.ModelFileException;
 import dev.ariadne.io.ModelSource;
 import dev.ariadne.io.TensorNames;
@@ -120,17 +121,27 @@ public final class HFModelSource implements ModelSource {
                     c.getInt("num_key_value_heads", heads),
                     headDim,
                     (float) c.getDouble("rms_norm_eps", 1e-6),
-                    c.getDouble("rope_theta", 10000.0),
+                    c.getDouble("rope_theta", c.optObject("rope_parameters")
+                            .map(rp -> rp.getDouble("rope_theta", 10000.0)).orElse(10000.0)),
                     RopeStyle.NEOX,
                     c.getInt("max_position_embeddings", 2048),
                     c.getBoolean("tie_word_embeddings", false),
                     firstId(c, "bos_token_id"),
-                    firstId(c, "eos_token_id"));
+                    firstId(c, "eos_token_id"),
+                    ropeScaling(c));
         } catch (JsonException | IllegalArgumentException e) {
             if (e instanceof ModelFileException) throw e;
             String msg = e.getMessage();
             throw new ModelFileException(msg.startsWith(configPath.toString()) ? msg : configPath + ": " + msg, e);
         }
+    }
+
+    /** {@code rope_scaling}, or transformers v5's {@code rope_parameters} (which also carries {@code rope_theta}). */
+    private static RotaryScaling ropeScaling(JsonObject c) {
+        for (String key : new String[] {"rope_scaling", "rope_parameters"}) {
+            if (c.raw(key) instanceof java.util.Map<?, ?>) return RotaryScaling.fromConfig(c.getObject(key));
+        }
+        return RotaryScaling.NONE;
     }
 
     private static int firstId(JsonObject c, String key) {
