@@ -62,16 +62,16 @@ public final class KvRows {
     }
 
     /**
-     * {@code s[g * stride + j] = scale * q[qBase + g*hd ..] . K[j]} for the {@code group} query heads of
-     * {@code kvHead} and positions {@code j < n}.
+     * {@code s[g * stride + j] = scale * q[qBase + g*hd ..] . K[from + j]} for the {@code group} query heads of
+     * {@code kvHead} and the {@code n} positions {@code from .. from + n - 1} (one tile of keys).
      *
      * @param row scratch of at least hd floats (scalar path)
      */
-    public void scores(KvCache kv, MemorySegment keys, int kvHead, int n, float[] q, int qBase, int group, int hd,
-                       float scale, float[] s, int stride, float[] row) {
+    public void scores(KvCache kv, MemorySegment keys, int kvHead, int from, int n, float[] q, int qBase, int group,
+                       int hd, float scale, float[] s, int stride, float[] row) {
         if (!vectorized || hd % LANES != 0 || group > MAX_GROUP) {
             for (int j = 0; j < n; j++) {
-                widen(keys, kv.rowOffset(j, kvHead), row, 0, hd);
+                widen(keys, kv.rowOffset(from + j, kvHead), row, 0, hd);
                 for (int g = 0; g < group; g++) {
                     float dot = 0f;
                     for (int c = 0; c < hd; c++) dot += row[c] * q[qBase + g * hd + c];
@@ -81,7 +81,7 @@ public final class KvRows {
             return;
         }
         for (int j = 0; j < n; j++) {
-            long off = kv.rowOffset(j, kvHead);
+            long off = kv.rowOffset(from + j, kvHead);
             if (group == 2) {
                 // The common GQA ratio gets two live accumulators and no inner loop over heads.
                 FloatVector a0 = FloatVector.zero(F), a1 = a0;
@@ -105,16 +105,16 @@ public final class KvRows {
     }
 
     /**
-     * {@code out[outBase + g*hd ..] = sum_j p[g * stride + j] * V[j]} for the group's query heads (overwrites out).
-     * The vector path walks two LANES-wide column chunks at a time across all positions, keeping the accumulators
-     * in registers, so the output is written once instead of read-modified-written per position.
+     * {@code out[outBase + g*hd ..] += sum_j p[g * stride + j] * V[from + j]} for the group's query heads and the
+     * {@code n} positions of one tile (accumulates: the online softmax rescales out between tiles). The vector path
+     * walks two LANES-wide column chunks at a time across the tile's positions, keeping the accumulators in
+     * registers, so the output is read and written once per tile instead of per position.
      */
-    public void weightedSum(KvCache kv, MemorySegment values, int kvHead, int n, float[] p, int stride, int group,
-                            int hd, float[] out, int outBase, float[] row) {
+    public void weightedSum(KvCache kv, MemorySegment values, int kvHead, int from, int n, float[] p, int stride,
+                            int group, int hd, float[] out, int outBase, float[] row) {
         if (!vectorized || hd % LANES != 0 || group > MAX_GROUP) {
-            java.util.Arrays.fill(out, outBase, outBase + group * hd, 0f);
             for (int j = 0; j < n; j++) {
-                widen(values, kv.rowOffset(j, kvHead), row, 0, hd);
+                widen(values, kv.rowOffset(from + j, kvHead), row, 0, hd);
                 for (int g = 0; g < group; g++) {
                     float w = p[g * stride + j];
                     for (int c = 0; c < hd; c++) out[outBase + g * hd + c] += w * row[c];
@@ -129,9 +129,12 @@ public final class KvRows {
         for (; c + 2 * LANES <= hd; c += 2 * LANES) {
             if (group == 2) {
                 // Both query heads of the common GQA ratio share each widened chunk.
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+                FloatVector a0 = FloatVector.fromArray(F, out, outBase + c);
+                FloatVector a1 = FloatVector.fromArray(F, out, outBase + c + LANES);
+                FloatVector b0 = FloatVector.fromArray(F, out, outBase + hd + c);
+                FloatVector b1 = FloatVector.fromArray(F, out, outBase + hd + c + LANES);
                 for (int j = 0; j < n; j++) {
-                    long off = kv.rowOffset(j, kvHead);
+                    long off = kv.rowOffset(from + j, kvHead);
                     FloatVector v0 = load(values, off, c), v1 = load(values, off, c + LANES);
                     FloatVector wa = FloatVector.broadcast(F, p[j]), wb = FloatVector.broadcast(F, p[stride + j]);
                     a0 = v0.fma(wa, a0);
@@ -146,23 +149,23 @@ public final class KvRows {
                 continue;
             }
             for (int g = 0; g < group; g++) {
-                FloatVector a0 = FloatVector.zero(F), a1 = a0;
+                int o = outBase + g * hd + c;
+                FloatVector a0 = FloatVector.fromArray(F, out, o), a1 = FloatVector.fromArray(F, out, o + LANES);
                 for (int j = 0; j < n; j++) {
-                    long off = kv.rowOffset(j, kvHead);
+                    long off = kv.rowOffset(from + j, kvHead);
                     FloatVector w = FloatVector.broadcast(F, p[g * stride + j]);
                     a0 = load(values, off, c).fma(w, a0);
                     a1 = load(values, off, c + LANES).fma(w, a1);
                 }
-                int o = outBase + g * hd + c;
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + LANES);
             }
         }
         for (; c < hd; c += LANES) {
             for (int g = 0; g < group; g++) {
-                FloatVector a = FloatVector.zero(F);
+                FloatVector a = FloatVector.fromArray(F, out, outBase + g * hd + c);
                 for (int j = 0; j < n; j++) {
-                    a = load(values, kv.rowOffset(j, kvHead), c).fma(FloatVector.broadcast(F, p[g * stride + j]), a);
+                    a = load(values, kv.rowOffset(from + j, kvHead), c).fma(FloatVector.broadcast(F, p[g * stride + j]), a);
                 }
                 a.intoArray(out, outBase + g * hd + c);
             }

@@ -57,14 +57,15 @@ final class AttentionTask implements RangeTask {
             MemorySegment keys = kv.keys(layer);
             MemorySegment values = kv.values(layer);
             int qBase = t * qDim + kvHead * group * hd;
-            rows.scores(kv, keys, kvHead, n, ws.q, qBase, group, hd, scale, s, stride, row);
+            rows.scores(kv, keys, kvHead, 0, n, ws.q, qBase, group, hd, scale, s, stride, row);
             for (int g = 0; g < group; g++) {
                 int so = g * stride;
                 float max = ops.max(s, so, n);
                 float inv = 1f / ops.expShiftedSum(s, so, n, max);
                 ops.scale(s, so, n, inv);
             }
-            rows.weightedSum(kv, values, kvHead, n, s, stride, group, hd, ws.att, qBase, row);
+            java.util.Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
+            rows.weightedSum(kv, values, kvHead, 0, n, s, stride, group, hd, ws.att, qBase, row);
         }
     }
 }

@@ -33,12 +33,12 @@ class KvRowsTest {
             int stride = n + 5;
             float[] sVec = new float[group * stride], sRef = new float[group * stride];
             float[] row = new float[hd];
-            vec.scores(kv, kv.keys(0), 1, n, q, 3, group, hd, 0.125f, sVec, stride, row);
-            ref.scores(kv, kv.keys(0), 1, n, q, 3, group, hd, 0.125f, sRef, stride, row);
+            vec.scores(kv, kv.keys(0), 1, 0, n, q, 3, group, hd, 0.125f, sVec, stride, row);
+            ref.scores(kv, kv.keys(0), 1, 0, n, q, 3, group, hd, 0.125f, sRef, stride, row);
             for (int i = 0; i < sRef.length; i++) assertEquals(sRef[i], sVec[i], 1e-4, "score " + i);
             float[] oVec = new float[2 + group * hd], oRef = new float[2 + group * hd];
-            vec.weightedSum(kv, kv.values(0), 1, n, sRef, stride, group, hd, oVec, 2, row);
-            ref.weightedSum(kv, kv.values(0), 1, n, sRef, stride, group, hd, oRef, 2, row);
+            vec.weightedSum(kv, kv.values(0), 1, 0, n, sRef, stride, group, hd, oVec, 2, row);
+            ref.weightedSum(kv, kv.values(0), 1, 0, n, sRef, stride, group, hd, oRef, 2, row);
             for (int i = 0; i < oRef.length; i++) assertEquals(oRef[i], oVec[i], 1e-4, "output " + i);
         }
     }
