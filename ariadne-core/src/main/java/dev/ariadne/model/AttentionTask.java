@@ -7,25 +7,46 @@ import dev.ariadne.tensor.ops.ElementOps;
 import dev.ariadne.tensor.ops.RangeTask;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Causal grouped-query attention for the tokens of one step, reading keys and values in place from a
- * {@link KvCache}. Work item i is (kvHead = i / tokens, token t = i % tokens) and covers the {@code group} query heads
- * that share that KV head: each key and value row is widened to floats once and used by all of them. KV-head-major
- * order gives every thread the same mix of short (early) and long (late) causal rows. Token t at position p of
- * its sequence attends to positions {@code 0 .. p} of that sequence's cache.
+ * {@link KvCache}, tiled with an online softmax (FlashAttention's recurrence) so that no [query x key] score matrix
+ * is ever materialized: scratch is one tile of scores per thread, whatever the context length.
+ *
+ * <p>Work item i is (kvHead = i / blocks, query block = i % blocks). A query block is up to {@link #QUERY_BLOCK}
+ * consecutive tokens of one sequence (a prefill chunk; a decoding sequence is a block of one), and covers the
+ * {@code group} query heads that share the KV head. Keys are visited in tiles of {@link #KEY_TILE} positions; each
+ * tile is used by every query of the block while it is in cache, so a long prefill reads the KV cache once per
+ * block rather than once per token. KV-head-major order gives every thread the same mix of short (early) and long
+ * (late) causal rows.
  *
  * <pre>
- * scores[g][j] = q[t, kvHead*group + g] . K[j, kvHead] / sqrt(headDim)      j <= startPos + t
- * att[t, kvHead*group + g] = sum_j softmax(scores[g])[j] * V[j, kvHead]
+ * for each key tile T = [from, from + n), for each query t of the block (position p, keys j <= p), head g:
+ *   s_j   = q[t, g] . K[j] / sqrt(headDim)                       j in T, j <= p
+ *   m'    = max(m, max_j s_j)
+ *   l     = l * exp(m - m') + sum_j exp(s_j - m')
+ *   o     = o * exp(m - m') + sum_j exp(s_j - m') V[j]
+ *   m     = m'
+ * att[t, g] = o / l
  * </pre>
  */
 final class AttentionTask implements RangeTask {
+    /** Key positions per tile: 256 rows of K and of V (64 KiB each for 128 f16 values) stay in L2 for the block. */
+    static final int KEY_TILE = 256;
+    /** Queries per work item; enough to amortize a tile's reads, few enough to leave work for every thread. */
+    static final int QUERY_BLOCK = 32;
+
     private final ModelConfig c;
     private final Workspace ws;
     private final ElementOps ops;
     private final float scale;
-    private final float[][] rowScratch; // [threads][headDim] one widened K or V row
+    private final float[][] rowScratch; // [threads][headDim] one widened K or V row (scalar path)
+    private final float[][] runMax;     // [threads][QUERY_BLOCK * group] m per (query, head) of the block
+    private final float[][] runSum;     // [threads][QUERY_BLOCK * group] l per (query, head) of the block
+    private final int[] blockStart;     // [maxTokens] first token of each query block of the step
+    private final int[] blockLength;    // [maxTokens]
+    private int blocks;
 
     int layer;
     ForwardBatch batch;
@@ -36,36 +57,92 @@ final class AttentionTask implements RangeTask {
         this.ops = ops;
         this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
         this.rowScratch = new float[threads][c.headDim()];
+        this.runMax = new float[threads][QUERY_BLOCK * c.groupSize()];
+        this.runSum = new float[threads][QUERY_BLOCK * c.groupSize()];
+        this.blockStart = new int[ws.maxTokens];
+        this.blockLength = new int[ws.maxTokens];
+    }
+
+    /** Splits the step's tokens into query blocks; once per step, before the layers run. */
+    void plan(ForwardBatch b) {
+        blocks = 0;
+        for (int t = 0; t < b.numTokens; t++) {
+            boolean continuesBlock = blocks > 0 && blockLength[blocks - 1] < QUERY_BLOCK
+                    && b.tokenSeq[t] == b.tokenSeq[t - 1] && b.positions[t] == b.positions[t - 1] + 1;
+            if (continuesBlock) {
+                blockLength[blocks - 1]++;
+            } else {
+                blockStart[blocks] = t;
+                blockLength[blocks] = 1;
+                blocks++;
+            }
+        }
+    }
+
+    /** Work items of the planned step. */
+    int items() {
+        return c.numKvHeads() * blocks;
     }
 
     @Override
     public void run(int worker, int from, int to) {
+        for (int i = from; i < to; i++) {
+            attendBlock(worker, i / blocks, i % blocks);
+        }
+    }
+
+    private void attendBlock(int worker, int kvHead, int block) {
         int hd = c.headDim();
         int qDim = c.qDim();
         int group = c.groupSize();
-        int stride = ws.scores[worker].length / group; // scores row of query head g: [g * stride, ...)
         float[] s = ws.scores[worker];
         float[] row = rowScratch[worker];
+        float[] m = runMax[worker];
+        float[] l = runSum[worker];
         ForwardBatch b = batch;
-        int tokens = b.numTokens;
-        for (int i = from; i < to; i++) {
-            int kvHead = i / tokens;
-            int t = i % tokens;
-            int n = b.positions[t] + 1;
-            KvCache kv = b.seqKv[b.tokenSeq[t]];
-            KvRows rows = kv.rows();
-            MemorySegment keys = kv.keys(layer);
-            MemorySegment values = kv.values(layer);
-            int qBase = t * qDim + kvHead * group * hd;
-            rows.scores(kv, keys, kvHead, 0, n, ws.q, qBase, group, hd, scale, s, stride, row);
-            for (int g = 0; g < group; g++) {
-                int so = g * stride;
-                float max = ops.max(s, so, n);
-                float inv = 1f / ops.expShiftedSum(s, so, n, max);
-                ops.scale(s, so, n, inv);
+        int t0 = blockStart[block];
+        int nq = blockLength[block];
+        int p0 = b.positions[t0];
+        int keys = p0 + nq; // the block's last query sees positions 0 .. p0 + nq - 1
+        KvCache kv = b.seqKv[b.tokenSeq[t0]];
+        KvRows rows = kv.rows();
+        MemorySegment kSeg = kv.keys(layer);
+        MemorySegment vSeg = kv.values(layer);
+        Arrays.fill(m, 0, nq * group, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0, nq * group, 0f);
+        for (int q = 0; q < nq; q++) {
+            int qBase = (t0 + q) * qDim + kvHead * group * hd;
+            Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
+        }
+        for (int tile = 0; tile < keys; tile += KEY_TILE) {
+            int n = Math.min(KEY_TILE, keys - tile);
+            for (int q = 0; q < nq; q++) {
+                int visible = Math.min(n, p0 + q + 1 - tile); // causal: query at p sees j <= p
+                if (visible <= 0) continue;
+                int qBase = (t0 + q) * qDim + kvHead * group * hd;
+                rows.scores(kv, kSeg, kvHead, tile, visible, ws.q, qBase, group, hd, scale, s, KEY_TILE, row);
+                for (int g = 0; g < group; g++) {
+                    int so = g * KEY_TILE;
+                    int r = q * group + g;
+                    float mOld = m[r];
+                    float mNew = Math.max(mOld, ops.max(s, so, visible));
+                    float tileSum = ops.expShiftedSum(s, so, visible, mNew); // s becomes exp(s - m')
+                    if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
+                        float alpha = (float) Math.exp(mOld - mNew);
+                        l[r] *= alpha;
+                        ops.scale(ws.att, qBase + g * hd, hd, alpha);
+                    }
+                    l[r] += tileSum;
+                    m[r] = mNew;
+                }
+                rows.weightedSum(kv, vSeg, kvHead, tile, visible, s, KEY_TILE, group, hd, ws.att, qBase, row);
             }
-            java.util.Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
-            rows.weightedSum(kv, values, kvHead, 0, n, s, stride, group, hd, ws.att, qBase, row);
+        }
+        for (int q = 0; q < nq; q++) {
+            int qBase = (t0 + q) * qDim + kvHead * group * hd;
+            for (int g = 0; g < group; g++) {
+                ops.scale(ws.att, qBase + g * hd, hd, 1f / l[q * group + g]);
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ public final class DecoderModel {
 
     /**
      * @param maxTokens  most tokens one {@link #forward} call may take (prompt chunk size)
-     * @param maxContext most positions a sequence may reach (sizes the attention scratch)
+     * @param maxContext most positions a sequence may reach
      */
     public DecoderModel(ModelWeights weights, ComputePool pool, KernelProvider kernels, int maxTokens,
                         int maxContext) {
@@ -44,7 +44,7 @@ public final class DecoderModel {
         this.ops = kernels.vectorized() ? VectorMath.INSTANCE : ScalarMath.INSTANCE;
         int maxCols = Math.max(Math.max(c.hiddenSize(), c.qDim()), c.intermediateSize());
         this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
-        this.ws = new Workspace(c, maxTokens, maxContext, pool.threads());
+        this.ws = new Workspace(c, maxTokens, pool.threads());
         this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
         this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
@@ -113,6 +113,7 @@ public final class DecoderModel {
         }
         int h = c.hiddenSize();
         embed(b.tokenIds, 0, count);
+        attention.plan(b);
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
             rope.angles(b.positions[t], ws.cos, ws.sin, t * pairs);
@@ -176,7 +177,7 @@ public final class DecoderModel {
         attention.layer = layer;
         attention.batch = b;
         long work = (long) c.numHeads() * attentionWork * hd * 2;
-        pool.parallelFor(c.numKvHeads() * count, attention, work);
+        pool.parallelFor(attention.items(), attention, work);
         attention.batch = null;
         // Output projection into xb (free now), then the residual add.
         matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);

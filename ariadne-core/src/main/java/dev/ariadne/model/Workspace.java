@@ -18,9 +18,9 @@ final class Workspace {
     final float[] up;      // [maxTokens, intermediate]
     final float[] cos;     // [maxTokens, headDim / 2]
     final float[] sin;     // [maxTokens, headDim / 2]
-    final float[][] scores; // [threads][group * maxContext] attention probabilities of one KV head's query heads
+    final float[][] scores; // [threads][group * KEY_TILE] one key tile's scores for one KV head's query heads
 
-    Workspace(ModelConfig c, int maxTokens, int maxContext, int threads) {
+    Workspace(ModelConfig c, int maxTokens, int threads) {
         this.maxTokens = maxTokens;
         x = new float[maxTokens * c.hiddenSize()];
         xb = new float[maxTokens * c.hiddenSize()];
@@ -32,7 +32,7 @@ final class Workspace {
         up = new float[maxTokens * c.intermediateSize()];
         cos = new float[maxTokens * c.headDim() / 2];
         sin = new float[maxTokens * c.headDim() / 2];
-        scores = new float[threads][c.groupSize() * maxContext];
+        scores = new float[threads][c.groupSize() * AttentionTask.KEY_TILE];
     }
 
     /** Bytes of all buffers. */
