@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ariadne.engine.Generation;
 import dev.ariadne.engine.LLM;
 import dev.ariadne.engine.TokenSink;
+import dev.ariadne.memory.ByteSize;
+import dev.ariadne.memory.KvCacheSizing;
+import dev.ariadne.memory.MemoryBudget;
+import dev.ariadne.memory.ResidentMemory;
 import dev.ariadne.sample.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +76,11 @@ public final class BenchLatencyCommand implements Callable<Integer> {
                 bestDecode = Math.max(bestDecode, g.decodeTokensPerSecond());
             }
             long weightBytes = llm.weights().bytesPerToken();
+            // The planner's figure for this run: everything but KV, plus the KV of one request of this length.
+            KvCacheSizing sizing = llm.kvCacheSizing();
+            long plannedKv = sizing.kv().bytesPerToken() * (inputLen + outputLen);
+            long plannedBytes = sizing.budget().nonKvBytes() + plannedKv;
+            long peakBytes = ResidentMemory.peakBytes().orElse(-1);
             if (json) {
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode o = m.createObjectNode();
@@ -83,6 +92,9 @@ public final class BenchLatencyCommand implements Callable<Integer> {
                 o.put("prefill_tokens_per_s", bestPrefill);
                 o.put("decode_tokens_per_s", bestDecode);
                 o.put("weight_bytes_per_token", weightBytes);
+                o.put("peak_resident_bytes", peakBytes);
+                o.put("planned_bytes", plannedBytes);
+                o.put("planned_kv_bytes", plannedKv);
                 out.println(m.writeValueAsString(o));
             } else {
                 out.printf("model            %s (%s, %s weights)%n", config.model(),
@@ -95,6 +107,12 @@ public final class BenchLatencyCommand implements Callable<Integer> {
                 out.printf("| decode tg%d at depth %d | %d | %.1f |%n", outputLen, inputLen, outputLen, bestDecode);
                 out.printf("%nweights read per decoded token: %.1f MiB (decode at 43 GB/s roofline: %.1f t/s)%n",
                         weightBytes / 1048576.0, 43e9 / weightBytes);
+                MemoryBudget b = sizing.budget();
+                out.printf("peak resident memory %s; planned %s = weights %s + activation %s + other %s"
+                                + " + KV of %d tokens %s%n", peakBytes < 0 ? "unknown" : ByteSize.gib(peakBytes),
+                        ByteSize.gib(plannedBytes), ByteSize.gib(b.weights().bytes()),
+                        ByteSize.gib(b.activation().bytes()), ByteSize.gib(b.other().bytes()), inputLen + outputLen,
+                        ByteSize.gib(plannedKv));
             }
             out.flush();
         }
