@@ -1,6 +1,7 @@
 package dev.ariadne.cli;
 
 import dev.ariadne.config.CacheConfig;
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.EngineConfig;
 import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.json.JsonObject;
@@ -112,7 +113,7 @@ public final class EngineOptions {
         return new EngineConfig(model, loadFormat, parseWeightType(weightType), 0,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheType(), maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
-                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride());
+                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride(), dualChunkOverride());
     }
 
     @Option(names = "--rope-scaling", paramLabel = "JSON",
@@ -121,7 +122,8 @@ public final class EngineOptions {
     String ropeScaling;
 
     @Option(names = "--hf-overrides", paramLabel = "JSON",
-            description = "Override config.json fields; this engine takes \"rope_scaling\" (or \"rope_parameters\").")
+            description = "Override config.json fields; this engine takes \"rope_scaling\" (or \"rope_parameters\") and"
+                    + " \"dual_chunk_attention_config\".")
     String hfOverrides;
 
     /** What --rope-scaling or --hf-overrides put in place of the model's config, as JSON for the log; null if none. */
@@ -133,18 +135,32 @@ public final class EngineOptions {
         return hfOverrides == null ? null : hfOverrides.strip();
     }
 
-    private RotaryScaling ropeScalingOverride() {
+    /** The override's JSON object; null when there is none. */
+    private JsonObject overrideObject() {
         String json = configOverride();
         if (json == null) return null;
         JsonObject o = JsonObject.parse(json, ropeScaling != null ? "--rope-scaling" : "--hf-overrides");
         for (String key : o.map().keySet()) {
-            if (!key.equals("rope_scaling") && !key.equals("rope_parameters")) {
+            if (!key.equals("rope_scaling") && !key.equals("rope_parameters")
+                    && !key.equals("dual_chunk_attention_config")) {
                 throw new IllegalArgumentException("--hf-overrides: '" + key + "' cannot be overridden on this"
-                        + " engine (only rope_scaling / rope_parameters)");
+                        + " engine (only rope_scaling / rope_parameters and dual_chunk_attention_config)");
             }
         }
+        return o;
+    }
+
+    private RotaryScaling ropeScalingOverride() {
+        JsonObject o = overrideObject();
+        if (o == null || !(o.has("rope_scaling") || o.has("rope_parameters"))) return null;
         JsonObject r = o.getObject(o.has("rope_scaling") ? "rope_scaling" : "rope_parameters");
         return RotaryScaling.fromConfig(r);
+    }
+
+    private DcaConfig dualChunkOverride() {
+        JsonObject o = overrideObject();
+        return o == null || !o.has("dual_chunk_attention_config") ? null
+                : DcaConfig.from(o.getObject("dual_chunk_attention_config"));
     }
 
     /** --kv-cache-dtype, or what --dtype implies for it when that is auto. */

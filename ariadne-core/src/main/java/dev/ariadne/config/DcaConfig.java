@@ -1,4 +1,4 @@
-package dev.ariadne.memory;
+package dev.ariadne.config;
 
 import dev.ariadne.json.JsonObject;
 
@@ -7,6 +7,14 @@ import dev.ariadne.json.JsonObject;
  * own chunk, the previous one and everything earlier with three rotations; {@code chunkLen = chunkSize - localSize}.
  */
 public record DcaConfig(int chunkSize, int localSize, int originalMaxPositions) {
+
+    public DcaConfig {
+        if (chunkSize < 1 || localSize < 0 || localSize >= chunkSize || originalMaxPositions < 0) {
+            throw new IllegalArgumentException("dual_chunk_attention_config needs chunk_size > local_size >= 0 and"
+                    + " original_max_position_embeddings >= 0, found chunk_size " + chunkSize + ", local_size "
+                    + localSize + ", original_max_position_embeddings " + originalMaxPositions);
+        }
+    }
 
     public static DcaConfig from(JsonObject o) {
         return new DcaConfig(o.getInt("chunk_size"), o.getInt("local_size", 0),

@@ -22,11 +22,13 @@ import java.nio.file.Path;
  * @param scheduling          batching limits and preemption
  * @param ropeScaling         replaces the model's rope scaling ({@code --rope-scaling}, {@code --hf-overrides}); null
  *                            keeps the model's
+ * @param dualChunk           Dual Chunk Attention in place of the model's ({@code --hf-overrides
+ *                            '{"dual_chunk_attention_config": {...}}'}); null keeps the model's
  */
 public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
                            String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
                            int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling,
-                           RotaryScaling ropeScaling) {
+                           RotaryScaling ropeScaling, DcaConfig dualChunk) {
 
     public EngineConfig {
         if (model == null) {
@@ -48,41 +50,46 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
 
     public static EngineConfig defaults(Path model) {
         return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
-                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null);
+                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null, null);
     }
 
     public EngineConfig withThreads(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
     }
 
     public EngineConfig withKvCacheDType(String dtype) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
     }
 
     public EngineConfig withMaxModelLen(int len, boolean allowLong) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
-                maxNumBatchedTokens, cache, scheduling, ropeScaling);
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
     }
 
     public EngineConfig withMaxNumBatchedTokens(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, n, cache, scheduling, ropeScaling);
+                allowLongMaxModelLen, n, cache, scheduling, ropeScaling, dualChunk);
     }
 
     public EngineConfig withCache(CacheConfig c) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling);
+                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling, dualChunk);
     }
 
     public EngineConfig withScheduling(SchedulingConfig s) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling, dualChunk);
+    }
+
+    public EngineConfig withDualChunk(DcaConfig d) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, d);
     }
 
     public EngineConfig withRopeScaling(RotaryScaling r) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r, dualChunk);
     }
 }

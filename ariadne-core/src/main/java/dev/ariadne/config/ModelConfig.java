@@ -8,6 +8,7 @@ package dev.ariadne.config;
  * @param bosId        beginning-of-sequence token id, or -1
  * @param eosId        end-of-sequence token id, or -1
  * @param ropeScaling  how the rotary embedding is stretched past the trained context ({@link RotaryScaling#NONE})
+ * @param dualChunk    Dual Chunk Attention ({@code dual_chunk_attention_config}), or null for plain attention
  */
 public record ModelConfig(
         Architecture architecture,
@@ -25,7 +26,8 @@ public record ModelConfig(
         boolean tiedEmbeddings,
         int bosId,
         int eosId,
-        RotaryScaling ropeScaling) {
+        RotaryScaling ropeScaling,
+        DcaConfig dualChunk) {
 
     public ModelConfig {
         if (ropeScaling == null) ropeScaling = RotaryScaling.NONE;
@@ -59,7 +61,13 @@ public record ModelConfig(
     /** The same model with another rope scaling (a start-up override). */
     public ModelConfig withRopeScaling(RotaryScaling r) {
         return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, r);
+                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, r, dualChunk);
+    }
+
+    /** The same model with Dual Chunk Attention (a start-up override), or without it when null. */
+    public ModelConfig withDualChunk(DcaConfig d) {
+        return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, ropeScaling, d);
     }
 
     public int qDim() {

@@ -46,6 +46,14 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
         report.add(String.format(Locale.ROOT, "Profiling step of %d tokens: %.2f s; activation buffers %s,"
                         + " allocated during the step %s", profile.tokens(), profile.seconds(),
                 ByteSize.human(profile.bufferBytes()), ByteSize.human(profile.allocatedBytes())));
+        if (c.dualChunk() != null) {
+            var d = c.dualChunk();
+            report.add(String.format(Locale.ROOT, "Dual Chunk Attention: chunk_size %d, local_size %d (chunks of %d"
+                            + " positions), original_max_position_embeddings %d; its buffers (2 more rotated query"
+                            + " copies and their cos/sin for %d tokens) %s, counted in the activation buffers",
+                    d.chunkSize(), d.localSize(), d.chunkLen(), d.originalMaxPositions(), model.maxTokens(),
+                    ByteSize.human(model.dualChunkBytes())));
+        }
         report.addAll(budget.startupLines());
         if (profile.allocatedBytes() > profile.bufferBytes() / 10) {
             report.add("Warning: the profiling step allocated " + ByteSize.human(profile.allocatedBytes())

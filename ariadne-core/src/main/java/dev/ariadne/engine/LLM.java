@@ -59,8 +59,10 @@ public final class LLM implements AutoCloseable {
         this.pool = pool;
         this.kernels = kernels;
         this.source = source;
-        this.weights = ModelWeights.load(source, kernels, config.ropeScaling() == null ? source.config()
-                : source.config().withRopeScaling(config.ropeScaling()));
+        ModelConfig stated = source.config();
+        if (config.ropeScaling() != null) stated = stated.withRopeScaling(config.ropeScaling());
+        if (config.dualChunk() != null) stated = stated.withDualChunk(config.dualChunk());
+        this.weights = ModelWeights.load(source, kernels, stated);
         ModelConfig mc = weights.config();
         this.maxModelLen = resolveMaxModelLen(config, mc);
         int maxSeqs = config.scheduling().maxNumSeqs();
@@ -253,7 +255,7 @@ public final class LLM implements AutoCloseable {
         float[] logits = new float[chunk * vocab];
         for (int off = 0; off < tokens.length; off += chunk) {
             int n = Math.min(chunk, tokens.length - off);
-            model.forward(tokens, off, n, off, cache, logits, true);
+            model.forward(tokens, off, n, off, cache, logits, true, tokens.length);
             for (int i = 0; i < n; i++) {
                 consumer.accept(off + i, logits, i * vocab);
             }

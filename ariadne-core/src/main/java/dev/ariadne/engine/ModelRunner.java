@@ -78,7 +78,8 @@ final class ModelRunner implements AutoCloseable {
             Request r = c.request();
             BlockTable table = kv.table(r.id());
             boolean samples = c.samples();
-            batch.addSequence(views[i].bind(table), r.tokens(), c.start(), c.numTokens(), c.start(), samples);
+            int s = batch.addSequence(views[i].bind(table), r.tokens(), c.start(), c.numTokens(), c.start(), samples);
+            batch.setSequenceLength(s, Math.max(r.promptLength(), c.start() + c.numTokens()));
             logitRowOfChunk[i] = samples ? rows++ : -1;
         }
         model.forward(batch, logits);

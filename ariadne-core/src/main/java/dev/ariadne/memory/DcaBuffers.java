@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.DcaConfig;
 import java.util.Locale;
 
 /**
@@ -16,8 +17,12 @@ import java.util.Locale;
  *                       (per-segment fp16 products, their fp16 concatenation, the fp32 softmax)
  * always                intra/succ/inter partial outputs and their stacked copy 3 x 2 x T x qh x (d x a + 4 B lse)
  * </pre>
- * Ariadne's CPU engine reads K and V in place from the pages; it keeps three rotated query copies, three partial
- * outputs and their log-sum-exps, preallocated for {@code T} tokens.
+ * Ariadne's CPU engine reads K and V in place from the pages and merges the three parts inside its online softmax
+ * (the log-sum-exp merge, one tile at a time), so it needs no partial outputs: only two more rotated copies of the
+ * queries (successive and inter; intra is the normal query) and their cos/sin, preallocated for {@code T} tokens:
+ * <pre>
+ * 2 x T x qh x d x 4 B  +  2 (cos, sin) x 2 x T x d/2 x 4 B
+ * </pre>
  */
 public record DcaBuffers(long bytes, String how) {
 
@@ -44,11 +49,11 @@ public record DcaBuffers(long bytes, String how) {
     public static DcaBuffers ariadneCpu(ModelShape m, int batchedTokens) {
         AttentionShape at = m.attention();
         long qh = at.heads(), d = at.headDim();
-        long queries = 3L * batchedTokens * qh * d * 4;
-        long outputs = 3L * batchedTokens * qh * (d * 4 + 4);
-        return new DcaBuffers(queries + outputs, String.format(Locale.ROOT,
-                "Ariadne DCA workspace for %s batched tokens: 3 rotated query copies %s + 3 partial outputs with"
-                        + " log-sum-exps %s (K and V read in place from the pages)",
-                ByteSize.count(batchedTokens), ByteSize.human(queries), ByteSize.human(outputs)));
+        long queries = 2L * batchedTokens * qh * d * 4;
+        long angles = 2L * 2 * batchedTokens * (d / 2) * 4;
+        return new DcaBuffers(queries + angles, String.format(Locale.ROOT,
+                "Ariadne DCA workspace for %s batched tokens: 2 more rotated query copies %s + their cos/sin %s"
+                        + " (K and V read in place from the pages; parts merged in the online softmax)",
+                ByteSize.count(batchedTokens), ByteSize.human(queries), ByteSize.human(angles)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.json.JsonObject;
 
 import java.io.IOException;

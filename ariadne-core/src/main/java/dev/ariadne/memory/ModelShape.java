@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.DcaConfig;
 /**
  * What the planner needs to know about a model: sizes from {@code config.json} (or a GGUF header), never weights.
  * {@code moe}, {@code rope} and {@code dca} are null when the model has none of them.

@@ -1,5 +1,6 @@
 package dev.ariadne.model;
 
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.kv.KvCache;
 import dev.ariadne.kv.KvRows;
@@ -38,6 +39,7 @@ final class AttentionTask implements RangeTask {
     static final int QUERY_BLOCK = 32;
 
     private final ModelConfig c;
+    private final DcaConfig dca;        // null: plain causal attention
     private final Workspace ws;
     private final ElementOps ops;
     private final float scale;
@@ -53,6 +55,7 @@ final class AttentionTask implements RangeTask {
 
     AttentionTask(ModelConfig c, Workspace ws, ElementOps ops, int threads) {
         this.c = c;
+        this.dca = c.dualChunk();
         this.ws = ws;
         this.ops = ops;
         this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
@@ -95,8 +98,6 @@ final class AttentionTask implements RangeTask {
         int hd = c.headDim();
         int qDim = c.qDim();
         int group = c.groupSize();
-        float[] s = ws.scores[worker];
-        float[] row = rowScratch[worker];
         float[] m = runMax[worker];
         float[] l = runSum[worker];
         ForwardBatch b = batch;
@@ -117,25 +118,29 @@ final class AttentionTask implements RangeTask {
         for (int tile = 0; tile < keys; tile += KEY_TILE) {
             int n = Math.min(KEY_TILE, keys - tile);
             for (int q = 0; q < nq; q++) {
-                int visible = Math.min(n, p0 + q + 1 - tile); // causal: query at p sees j <= p
-                if (visible <= 0) continue;
+                int p = p0 + q;
+                int end = Math.min(tile + n, p + 1); // causal: query at p sees j <= p
+                if (end <= tile) continue;
                 int qBase = (t0 + q) * qDim + kvHead * group * hd;
-                rows.scores(kv, kSeg, kvHead, tile, visible, ws.q, qBase, group, hd, scale, s, KEY_TILE, row);
-                for (int g = 0; g < group; g++) {
-                    int so = g * KEY_TILE;
-                    int r = q * group + g;
-                    float mOld = m[r];
-                    float mNew = Math.max(mOld, ops.max(s, so, visible));
-                    float tileSum = ops.expShiftedSum(s, so, visible, mNew); // s becomes exp(s - m')
-                    if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
-                        float alpha = (float) Math.exp(mOld - mNew);
-                        l[r] *= alpha;
-                        ops.scale(ws.att, qBase + g * hd, hd, alpha);
-                    }
-                    l[r] += tileSum;
-                    m[r] = mNew;
+                if (dca == null) {
+                    attend(worker, kv, rows, kSeg, vSeg, kvHead, ws.q, qBase, tile, end - tile, q);
+                    continue;
                 }
-                rows.weightedSum(kv, vSeg, kvHead, tile, visible, s, KEY_TILE, group, hd, ws.att, qBase, row);
+                // Dual Chunk Attention: the same keys, scored by the query rotated for their chunk.
+                int chunkStart = p / dca.chunkLen() * dca.chunkLen();
+                int previousStart = chunkStart - dca.chunkLen();
+                int interEnd = Math.min(end, Math.max(tile, previousStart));
+                int successiveEnd = Math.min(end, Math.max(tile, chunkStart));
+                if (interEnd > tile) {
+                    attend(worker, kv, rows, kSeg, vSeg, kvHead, ws.qInter, qBase, tile, interEnd - tile, q);
+                }
+                if (successiveEnd > interEnd) {
+                    attend(worker, kv, rows, kSeg, vSeg, kvHead, ws.qSuccessive, qBase, interEnd,
+                            successiveEnd - interEnd, q);
+                }
+                if (end > successiveEnd) {
+                    attend(worker, kv, rows, kSeg, vSeg, kvHead, ws.q, qBase, successiveEnd, end - successiveEnd, q);
+                }
             }
         }
         for (int q = 0; q < nq; q++) {
@@ -144,5 +149,34 @@ final class AttentionTask implements RangeTask {
                 ops.scale(ws.att, qBase + g * hd, hd, 1f / l[q * group + g]);
             }
         }
+    }
+
+    /**
+     * One step of the online softmax for query {@code q} of the block: keys {@code from .. from + n - 1} scored by
+     * {@code query}'s rows at {@code qBase}, folded into the running max, sum and output.
+     */
+    private void attend(int worker, KvCache kv, KvRows rows, MemorySegment kSeg, MemorySegment vSeg, int kvHead,
+                        float[] query, int qBase, int from, int n, int q) {
+        int hd = c.headDim();
+        int group = c.groupSize();
+        float[] s = ws.scores[worker];
+        float[] m = runMax[worker];
+        float[] l = runSum[worker];
+        rows.scores(kv, kSeg, kvHead, from, n, query, qBase, group, hd, scale, s, KEY_TILE, rowScratch[worker]);
+        for (int g = 0; g < group; g++) {
+            int so = g * KEY_TILE;
+            int r = q * group + g;
+            float mOld = m[r];
+            float mNew = Math.max(mOld, ops.max(s, so, n));
+            float tileSum = ops.expShiftedSum(s, so, n, mNew); // s becomes exp(s - m')
+            if (mNew > mOld && mOld != Float.NEGATIVE_INFINITY) {
+                float alpha = (float) Math.exp(mOld - mNew);
+                l[r] *= alpha;
+                ops.scale(ws.att, qBase + g * hd, hd, alpha);
+            }
+            l[r] += tileSum;
+            m[r] = mNew;
+        }
+        rows.weightedSum(kv, vSeg, kvHead, from, n, s, KEY_TILE, group, hd, ws.att, qBase, rowScratch[worker]);
     }
 }

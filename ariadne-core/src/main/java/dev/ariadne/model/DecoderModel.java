@@ -1,5 +1,6 @@
 package dev.ariadne.model;
 
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.kv.KvCache;
 import dev.ariadne.quant.KernelProvider;
@@ -19,6 +20,7 @@ import dev.ariadne.tensor.ops.VectorMath;
  */
 public final class DecoderModel {
     private final ModelConfig c;
+    private final DcaConfig dca; // null: plain attention
     private final ModelWeights w;
     private final ComputePool pool;
     private final ElementOps ops;
@@ -38,6 +40,7 @@ public final class DecoderModel {
     public DecoderModel(ModelWeights weights, ComputePool pool, KernelProvider kernels, int maxTokens,
                         int maxContext) {
         this.c = weights.config();
+        this.dca = c.dualChunk();
         this.w = weights;
         this.pool = pool;
         this.maxContext = maxContext;
@@ -74,6 +77,11 @@ public final class DecoderModel {
         return ws.bytes() + matmul.bytes();
     }
 
+    /** Bytes of the Dual Chunk Attention buffers within {@link #workspaceBytes()}; 0 without DCA. */
+    public long dualChunkBytes() {
+        return ws.dualChunkBytes();
+    }
+
     /**
      * Runs {@code count} tokens of one sequence at positions {@code startPos ..} through the model, storing their
      * keys and values in {@code kv}.
@@ -82,11 +90,21 @@ public final class DecoderModel {
      */
     public void forward(int[] tokens, int offset, int count, int startPos, KvCache kv, float[] logits,
                         boolean allLogits) {
+        forward(tokens, offset, count, startPos, kv, logits, allLogits, startPos + count);
+    }
+
+    /**
+     * As above, for a chunk of a sequence of {@code sequenceLength} tokens (what length-dependent scales see:
+     * Dual Chunk Attention scales every key of a prompt by the prompt's length).
+     */
+    public void forward(int[] tokens, int offset, int count, int startPos, KvCache kv, float[] logits,
+                        boolean allLogits, int sequenceLength) {
         if (count < 1 || count > ws.maxTokens) {
             throw new IllegalArgumentException("a step takes 1 to " + ws.maxTokens + " tokens, got " + count);
         }
         single.clear();
-        single.addSequence(kv, tokens, offset, count, startPos, !allLogits);
+        int s = single.addSequence(kv, tokens, offset, count, startPos, !allLogits);
+        single.setSequenceLength(s, Math.max(sequenceLength, startPos + count));
         if (allLogits) single.requestAllLogits();
         forward(single, logits);
         single.clear();
@@ -116,7 +134,16 @@ public final class DecoderModel {
         attention.plan(b);
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
-            rope.angles(b.positions[t], ws.cos, ws.sin, t * pairs);
+            int p = b.positions[t];
+            if (dca == null) {
+                rope.angles(p, ws.cos, ws.sin, t * pairs);
+                continue;
+            }
+            // DCA: keys and intra-chunk queries at p mod chunkLen; successive and inter queries at their own.
+            int inChunk = p % dca.chunkLen();
+            rope.angles(inChunk, ws.cos, ws.sin, t * pairs);
+            rope.angles(Math.min(inChunk + dca.chunkLen(), dca.chunkSize()), ws.cosDca, ws.sinDca, t * pairs);
+            rope.angles(interPosition(), ws.cosDca, ws.sinDca, (ws.maxTokens + t) * pairs);
         }
         for (int l = 0; l < c.numLayers(); l++) {
             attentionBlock(l, w.layers()[l], b, attentionWork);
@@ -128,6 +155,25 @@ public final class DecoderModel {
             ops.rmsNorm(ws.xb, r * h, ws.x, b.logitRows[r] * h, w.outputNorm(), h, c.rmsNormEps());
         }
         matmul.apply(w.output(), ws.xb, h, rows, logits, c.vocabSize(), 0);
+    }
+
+    /**
+     * DCA: where queries for chunks before the previous one are rotated, the same for every query: vLLM's
+     * {@code cos_sin_qc_cache[chunk_len - 1]}, the successive position of a chunk's last query,
+     * {@code min(2 chunk_len - 1, chunk_size)}. Keys sit at {@code j mod chunk_len}, so every inter distance lies in
+     * {@code [P - chunk_len + 1, P]} for that position P <= chunk_size: within what the model was trained on.
+     */
+    private int interPosition() {
+        return Math.min(2 * dca.chunkLen() - 1, dca.chunkSize());
+    }
+
+    /**
+     * DCA's length-dependent key scale, vLLM's {@code scaling_factor}: {@code max(1, 0.1 ln(len / original) + 1)}
+     * with {@code original = original_max_position_embeddings}; 1 when that is 0.
+     */
+    private float dcaKeyScale(int sequenceLength) {
+        if (dca == null || dca.originalMaxPositions() <= 0) return 1f;
+        return (float) Math.max(1.0, 0.1 * Math.log((double) sequenceLength / dca.originalMaxPositions()) + 1.0);
     }
 
     private void embed(int[] tokens, int offset, int count) {
@@ -170,8 +216,16 @@ public final class DecoderModel {
                     ops.rmsNorm(ws.k, o, ws.k, o, lw.kNorm(), hd, c.rmsNormEps());
                 }
             }
+            if (dca != null) {
+                System.arraycopy(ws.q, t * qDim, ws.qSuccessive, t * qDim, qDim);
+                System.arraycopy(ws.q, t * qDim, ws.qInter, t * qDim, qDim);
+                rope.rotate(ws.qSuccessive, t * qDim, c.numHeads(), ws.cosDca, ws.sinDca, t * pairs);
+                rope.rotate(ws.qInter, t * qDim, c.numHeads(), ws.cosDca, ws.sinDca, (ws.maxTokens + t) * pairs);
+            }
             rope.rotate(ws.q, t * qDim, c.numHeads(), ws.cos, ws.sin, t * pairs);
             rope.rotate(ws.k, t * kvDim, c.numKvHeads(), ws.cos, ws.sin, t * pairs);
+            float keyScale = dcaKeyScale(b.seqLength[b.tokenSeq[t]]);
+            if (keyScale != 1f) ops.scale(ws.k, t * kvDim, kvDim, keyScale);
             b.seqKv[b.tokenSeq[t]].store(layer, b.positions[t], ws.k, t * kvDim, ws.v, t * kvDim);
         }
         attention.layer = layer;

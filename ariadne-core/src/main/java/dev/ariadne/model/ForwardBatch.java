@@ -21,6 +21,7 @@ public final class ForwardBatch {
     final int[] tokenSeq;    // [maxTokens] sequence of each token
     final KvCache[] seqKv;   // [maxSeqs]
     final int[] logitRows;   // [maxSeqs] token index of each requested logits row
+    final int[] seqLength;   // [maxSeqs] the sequence's length for length-dependent scales (DCA's key scale)
     int numTokens, numSeqs, numLogits;
 
     public ForwardBatch(int maxTokens, int maxSeqs) {
@@ -28,6 +29,7 @@ public final class ForwardBatch {
         positions = new int[maxTokens];
         tokenSeq = new int[maxTokens];
         seqKv = new KvCache[maxSeqs];
+        seqLength = new int[maxSeqs];
         logitRows = new int[Math.max(maxSeqs, maxTokens)];
     }
 
@@ -50,6 +52,7 @@ public final class ForwardBatch {
         }
         int s = numSeqs++;
         seqKv[s] = kv;
+        seqLength[s] = start + count;
         for (int i = 0; i < count; i++) {
             tokenIds[numTokens] = tokens[from + i];
             positions[numTokens] = start + i;
@@ -58,6 +61,15 @@ public final class ForwardBatch {
         }
         if (logits) logitRows[numLogits++] = numTokens - 1;
         return s;
+    }
+
+    /**
+     * Sets the length that length-dependent scales see for sequence {@code seq} of this step; the default is the
+     * tokens up to this step's last. vLLM's Dual Chunk Attention takes {@code max(prompt length, that)}, so every
+     * key of a prompt gets the scale of the whole prompt, however it is chunked.
+     */
+    public void setSequenceLength(int seq, int length) {
+        seqLength[seq] = length;
     }
 
     /** Requests the logits of every token so far (scoring); at most the row capacity. */

@@ -18,6 +18,10 @@ final class Workspace {
     final float[] up;      // [maxTokens, intermediate]
     final float[] cos;     // [maxTokens, headDim / 2]
     final float[] sin;     // [maxTokens, headDim / 2]
+    final float[] qSuccessive; // [maxTokens, heads * headDim] DCA: queries rotated for the previous chunk ([0] without)
+    final float[] qInter;      // [maxTokens, heads * headDim] DCA: queries rotated for chunks before that
+    final float[] cosDca;      // [2, maxTokens, headDim / 2] DCA: angles of the successive, then the inter queries
+    final float[] sinDca;      // [2, maxTokens, headDim / 2]
     final float[][] scores; // [threads][group * KEY_TILE] one key tile's scores for one KV head's query heads
 
     Workspace(ModelConfig c, int maxTokens, int threads) {
@@ -32,13 +36,24 @@ final class Workspace {
         up = new float[maxTokens * c.intermediateSize()];
         cos = new float[maxTokens * c.headDim() / 2];
         sin = new float[maxTokens * c.headDim() / 2];
+        boolean dca = c.dualChunk() != null;
+        qSuccessive = new float[dca ? maxTokens * c.qDim() : 0];
+        qInter = new float[dca ? maxTokens * c.qDim() : 0];
+        cosDca = new float[dca ? maxTokens * c.headDim() : 0];
+        sinDca = new float[dca ? maxTokens * c.headDim() : 0];
         scores = new float[threads][c.groupSize() * AttentionTask.KEY_TILE];
+    }
+
+    /** Bytes of the Dual Chunk Attention buffers (0 without DCA); included in {@link #bytes()}. */
+    long dualChunkBytes() {
+        return 4L * (qSuccessive.length + qInter.length + cosDca.length + sinDca.length);
     }
 
     /** Bytes of all buffers. */
     long bytes() {
         long floats = (long) x.length + xb.length + q.length + k.length + v.length + att.length + gate.length
-                + up.length + cos.length + sin.length;
+                + up.length + cos.length + sin.length + qSuccessive.length + qInter.length + cosDca.length
+                + sinDca.length;
         for (float[] s : scores) floats += s.length;
         return 4 * floats;
     }

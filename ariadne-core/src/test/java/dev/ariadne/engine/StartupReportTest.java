@@ -29,7 +29,7 @@ class StartupReportTest {
     void qwen3ShapeReportMatchesTheFormula(int maxModelLen) {
         EngineConfig config = new EngineConfig(SharedKit.file("configs/Qwen3-0.6B/config.json"), "dummy",
                 GGMLType.Q8_0, 1, 2, "f16", maxModelLen, true, 512,
-                CacheConfig.defaults().withBlockSize(32), null, null);
+                CacheConfig.defaults().withBlockSize(32), null, null, null);
         List<String> log = new ArrayList<>();
         try (LLM llm = LLM.load(config, KernelProvider.best(), log::add)) {
             log.forEach(l -> System.out.println("INFO " + l));

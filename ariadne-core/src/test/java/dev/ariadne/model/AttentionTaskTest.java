@@ -28,7 +28,7 @@ class AttentionTaskTest {
     @ValueSource(booleans = {true, false})
     void tiledEqualsFullSoftmax(boolean vectorized) {
         ModelConfig c = new ModelConfig(Architecture.QWEN3, 8, 64, 64, 1, HEADS, KV_HEADS, HD, 1e-6f, 10000,
-                RopeStyle.NEOX, 1024, false, -1, -1, null);
+                RopeStyle.NEOX, 1024, false, -1, -1, null, null);
         KernelProvider kernels = vectorized ? KernelProvider.best() : KernelProvider.scalar();
         KvRows rows = new KvRows(KvCacheDType.F32, kernels);
         SplittableRandom rnd = new SplittableRandom(7);

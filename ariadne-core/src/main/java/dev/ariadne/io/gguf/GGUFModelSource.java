@@ -82,7 +82,8 @@ public final class GGUFModelSource implements ModelSource {
                     !f.tensors().containsKey("output.weight"),
                     tokenId(f, "tokenizer.ggml.bos_token_id"),
                     tokenId(f, "tokenizer.ggml.eos_token_id"),
-                    ropeScaling(f, p));
+                    ropeScaling(f, p),
+                    null); // GGUF has no Dual Chunk Attention keys (llama.cpp lacks DCA): --hf-overrides gives it
         } catch (IllegalArgumentException e) {
             throw f.error(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.ariadne.io.hf;
 
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
 import dev.ariadne.config.RopeStyle;
@@ -128,7 +129,9 @@ public final class HFModelSource implements ModelSource {
                     c.getBoolean("tie_word_embeddings", false),
                     firstId(c, "bos_token_id"),
                     firstId(c, "eos_token_id"),
-                    ropeScaling(c));
+                    ropeScaling(c),
+                    c.has("dual_chunk_attention_config")
+                            ? DcaConfig.from(c.getObject("dual_chunk_attention_config")) : null);
         } catch (JsonException | IllegalArgumentException e) {
             if (e instanceof ModelFileException) throw e;
             String msg = e.getMessage();
