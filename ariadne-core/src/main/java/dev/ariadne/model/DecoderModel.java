@@ -168,10 +168,11 @@ public final class DecoderModel {
     }
 
     /**
-     * DCA's length-dependent key scale, vLLM's {@code scaling_factor}: {@code max(1, 0.1 ln(len / original) + 1)}
-     * with {@code original = original_max_position_embeddings}; 1 when that is 0.
+     * DCA's length-dependent scale, vLLM's {@code scaling_factor}: {@code max(1, 0.1 ln(len / original) + 1)} with
+     * {@code original = original_max_position_embeddings}; 1 when that is 0. It multiplies the cached keys and the
+     * queries, so the softmax logits grow by its square.
      */
-    private float dcaKeyScale(int sequenceLength) {
+    private float dcaLengthScale(int sequenceLength) {
         if (dca == null || dca.originalMaxPositions() <= 0) return 1f;
         return (float) Math.max(1.0, 0.1 * Math.log((double) sequenceLength / dca.originalMaxPositions()) + 1.0);
     }
@@ -224,8 +225,15 @@ public final class DecoderModel {
             }
             rope.rotate(ws.q, t * qDim, c.numHeads(), ws.cos, ws.sin, t * pairs);
             rope.rotate(ws.k, t * kvDim, c.numKvHeads(), ws.cos, ws.sin, t * pairs);
-            float keyScale = dcaKeyScale(b.seqLength[b.tokenSeq[t]]);
-            if (keyScale != 1f) ops.scale(ws.k, t * kvDim, kvDim, keyScale);
+            // vLLM scales the keys before caching and the softmax scale as well (queries, in decode), so each
+            // score carries the square of the length factor.
+            float lengthScale = dcaLengthScale(b.seqLength[b.tokenSeq[t]]);
+            if (lengthScale != 1f) {
+                ops.scale(ws.k, t * kvDim, kvDim, lengthScale);
+                ops.scale(ws.q, t * qDim, qDim, lengthScale);
+                ops.scale(ws.qSuccessive, t * qDim, qDim, lengthScale);
+                ops.scale(ws.qInter, t * qDim, qDim, lengthScale);
+            }
             b.seqKv[b.tokenSeq[t]].store(layer, b.positions[t], ws.k, t * kvDim, ws.v, t * kvDim);
         }
         attention.layer = layer;

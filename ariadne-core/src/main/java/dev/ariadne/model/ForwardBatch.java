@@ -21,7 +21,7 @@ public final class ForwardBatch {
     final int[] tokenSeq;    // [maxTokens] sequence of each token
     final KvCache[] seqKv;   // [maxSeqs]
     final int[] logitRows;   // [maxSeqs] token index of each requested logits row
-    final int[] seqLength;   // [maxSeqs] the sequence's length for length-dependent scales (DCA's key scale)
+    final int[] seqLength;   // [maxSeqs] the sequence's length for length-dependent scales (DCA's length scale)
     int numTokens, numSeqs, numLogits;
 
     public ForwardBatch(int maxTokens, int maxSeqs) {

@@ -81,7 +81,7 @@ class DualChunkAttentionTest {
 
     /**
      * The issue's case: chunk 64, local 16 (chunks of 48) over 300 tokens, so every query past position 95 uses all
-     * three parts; with and without the length scale (original 128: keys x 1.085 at 300 tokens). The engine scores
+     * three parts; with and without the length scale (original 128: keys and queries x 1.085 at 300 tokens). The engine scores
      * in steps of 100 tokens (prefill chunks crossing DCA chunks, keys scaled by the whole prompt's length).
      */
     @ParameterizedTest(name = "original_max_position_embeddings={0}")

@@ -76,14 +76,14 @@ public final class ScalarDecoderReference {
 
     private double[][] attention(double[][] q, double[][] k, double[][] v, int n) {
         int hd = c.headDim(), group = c.numHeads() / c.numKvHeads();
-        double keyScale = dca == null || dca.originalMaxPositions() == 0 ? 1
+        double lengthScale = dca == null || dca.originalMaxPositions() == 0 ? 1
                 : Math.max(1, 0.1 * Math.log((double) n / dca.originalMaxPositions()) + 1);
         int len = dca == null ? Integer.MAX_VALUE : dca.chunkLen();
         double[][] keys = new double[n][];
         double[][][] queries = new double[3][n][]; // intra, successive, inter
         for (int t = 0; t < n; t++) {
             keys[t] = rotate(k[t], c.numKvHeads(), dca == null ? t : t % len);
-            for (int i = 0; i < keys[t].length; i++) keys[t][i] *= keyScale;
+            for (int i = 0; i < keys[t].length; i++) keys[t][i] *= lengthScale;
             if (dca == null) {
                 queries[0][t] = rotate(q[t], c.numHeads(), t);
             } else {
@@ -105,7 +105,7 @@ public final class ScalarDecoderReference {
                     for (int d = 0; d < hd; d++) {
                         dot += queries[part][t][head * hd + d] * keys[j][kvHead * hd + d];
                     }
-                    s[j] = dot / Math.sqrt(hd);
+                    s[j] = dot * lengthScale / Math.sqrt(hd); // keys and the softmax scale both carry it (vLLM)
                     max = Math.max(max, s[j]);
                 }
                 double sum = 0;
