@@ -25,6 +25,16 @@ public record DcaConfig(int chunkSize, int localSize, int originalMaxPositions) 
         return chunkSize - localSize;
     }
 
+    /**
+     * The length-dependent scale, vLLM's {@code scaling_factor}: {@code max(1, 0.1 ln(len / original) + 1)} with
+     * {@code original = original_max_position_embeddings}; 1 when that is 0. It multiplies the cached keys and the
+     * queries, so the softmax logits grow by its square.
+     */
+    public float lengthScale(int sequenceLength) {
+        if (originalMaxPositions <= 0) return 1f;
+        return (float) Math.max(1.0, 0.1 * Math.log((double) sequenceLength / originalMaxPositions) + 1.0);
+    }
+
     /** Context length above which vLLM's DCA backend switches to vertical-and-slash sparse attention. */
     public static final int SPARSE_THRESHOLD = 32_768;
     /** Queries vLLM's DCA backend scores against the whole context to pick the sparse pattern. */

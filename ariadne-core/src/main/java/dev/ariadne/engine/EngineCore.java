@@ -1,5 +1,6 @@
 package dev.ariadne.engine;
 
+import dev.ariadne.config.DcaConfig;
 import dev.ariadne.sample.SampleLogprobs;
 import dev.ariadne.sample.SamplingParams;
 import dev.ariadne.sched.Request;
@@ -63,12 +64,22 @@ public final class EngineCore implements AutoCloseable {
     public long add(int[] promptIds, SamplingParams params, List<String> stopStrings, long cacheSalt,
                     RequestListener listener) {
         OutputProcessor out = new OutputProcessor(tokenizer, stopStrings);
-        Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt);
+        Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt ^ lengthSalt(promptIds.length));
         scheduler.add(r);
         nextId++;
         tracked.put(r.id(), new Tracked(r, listener, out, System.nanoTime(), new long[1],
                 params.logprobs() >= 0 ? new ArrayList<>() : null));
         return r.id();
+    }
+
+    /**
+     * Dual Chunk Attention with {@code original_max_position_embeddings} scales a prompt's keys by a factor of its
+     * length: prompts whose factors differ must not share cached blocks (0 where the factor is 1, so they share).
+     */
+    private long lengthSalt(int promptLength) {
+        DcaConfig dca = runner.config().dualChunk();
+        float scale = dca == null ? 1f : dca.lengthScale(promptLength);
+        return scale == 1f ? 0 : 0x5DCA_0000_0000_0000L | Float.floatToIntBits(scale);
     }
 
     /** Ends a request now (its client is gone): its blocks are freed at once. False if it already finished. */

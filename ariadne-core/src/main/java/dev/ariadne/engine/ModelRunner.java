@@ -1,5 +1,6 @@
 package dev.ariadne.engine;
 
+import dev.ariadne.config.ModelConfig;
 import dev.ariadne.kv.BlockTable;
 import dev.ariadne.kv.KvCacheManager;
 import dev.ariadne.kv.PagedKvCache;
@@ -50,6 +51,10 @@ final class ModelRunner implements AutoCloseable {
         this.logitRowOfChunk = new int[maxNumSeqs];
         this.logprobs = new SampleLogprobs[maxNumSeqs];
         this.sampler = new Sampler(vocab);
+    }
+
+    ModelConfig config() {
+        return model.config();
     }
 
     /**

@@ -167,16 +167,6 @@ public final class DecoderModel {
         return Math.min(2 * dca.chunkLen() - 1, dca.chunkSize());
     }
 
-    /**
-     * DCA's length-dependent scale, vLLM's {@code scaling_factor}: {@code max(1, 0.1 ln(len / original) + 1)} with
-     * {@code original = original_max_position_embeddings}; 1 when that is 0. It multiplies the cached keys and the
-     * queries, so the softmax logits grow by its square.
-     */
-    private float dcaLengthScale(int sequenceLength) {
-        if (dca == null || dca.originalMaxPositions() <= 0) return 1f;
-        return (float) Math.max(1.0, 0.1 * Math.log((double) sequenceLength / dca.originalMaxPositions()) + 1.0);
-    }
-
     private void embed(int[] tokens, int offset, int count) {
         int h = c.hiddenSize();
         var emb = w.tokenEmbedding();
@@ -227,7 +217,7 @@ public final class DecoderModel {
             rope.rotate(ws.k, t * kvDim, c.numKvHeads(), ws.cos, ws.sin, t * pairs);
             // vLLM scales the keys before caching and the softmax scale as well (queries, in decode), so each
             // score carries the square of the length factor.
-            float lengthScale = dcaLengthScale(b.seqLength[b.tokenSeq[t]]);
+            float lengthScale = dca == null ? 1f : dca.lengthScale(b.seqLength[b.tokenSeq[t]]);
             if (lengthScale != 1f) {
                 ops.scale(ws.k, t * kvDim, kvDim, lengthScale);
                 ops.scale(ws.q, t * qDim, qDim, lengthScale);

@@ -136,6 +136,31 @@ class DualChunkAttentionTest {
         }
     }
 
+    /**
+     * With original_max_position_embeddings the cached keys depend on the prompt's length: a shorter prompt with the
+     * same first tokens must not reuse a longer one's blocks, while the same prompt again must.
+     */
+    @Test
+    void prefixCacheSeparatesPromptsWhoseLengthScalesDiffer() {
+        int[] ids = qwen2P300().promptIds();
+        DcaConfig dca = new DcaConfig(64, 16, 128);
+        int[] shorter = java.util.Arrays.copyOf(ids, 200);
+        int[] longer = java.util.Arrays.copyOf(ids, 280);
+        int[] fresh;
+        try (LLM llm = LLM.load(config(dca), KernelProvider.best(), line -> { })) {
+            fresh = llm.generate(shorter, SamplingParams.greedy(4), dev.ariadne.engine.TokenSink.NONE).outputIds();
+        }
+        try (LLM llm = LLM.load(config(dca), KernelProvider.best(), line -> { })) {
+            assertEquals(0, llm.generate(longer, SamplingParams.greedy(1), dev.ariadne.engine.TokenSink.NONE)
+                    .numCachedTokens());
+            var again = llm.generate(longer, SamplingParams.greedy(1), dev.ariadne.engine.TokenSink.NONE);
+            assertTrue(again.numCachedTokens() >= 256, "same prompt reuses its blocks: " + again.numCachedTokens());
+            var shorterRun = llm.generate(shorter, SamplingParams.greedy(4), dev.ariadne.engine.TokenSink.NONE);
+            assertEquals(0, shorterRun.numCachedTokens(), "scale 1.045 at 200 tokens, 1.078 at 280");
+            assertArrayEquals(fresh, shorterRun.outputIds());
+        }
+    }
+
     @Test
     void badConfigIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> new DcaConfig(64, 64, 0));
