@@ -24,11 +24,13 @@ import java.nio.file.Path;
  *                            keeps the model's
  * @param dualChunk           Dual Chunk Attention in place of the model's ({@code --hf-overrides
  *                            '{"dual_chunk_attention_config": {...}}'}); null keeps the model's
+ * @param ropeScalingMode     whether the rope scaling applies to every request or, for YaRN, only to those longer
+ *                            than the original context ({@code --rope-scaling-mode}); null is STATIC
  */
 public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
                            String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
                            int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling,
-                           RotaryScaling ropeScaling, DcaConfig dualChunk) {
+                           RotaryScaling ropeScaling, DcaConfig dualChunk, RopeScalingMode ropeScalingMode) {
 
     public EngineConfig {
         if (model == null) {
@@ -46,50 +48,66 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
         }
         if (cache == null) cache = CacheConfig.defaults();
         if (scheduling == null) scheduling = SchedulingConfig.defaults();
+        if (ropeScalingMode == null) ropeScalingMode = RopeScalingMode.STATIC;
+    }
+
+    /** With static rope scaling (today's behaviour for every caller that does not name a mode). */
+    public EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
+                        String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen, int maxNumBatchedTokens,
+                        CacheConfig cache, SchedulingConfig scheduling, RotaryScaling ropeScaling,
+                        DcaConfig dualChunk) {
+        this(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen, allowLongMaxModelLen,
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, RopeScalingMode.STATIC);
     }
 
     public static EngineConfig defaults(Path model) {
         return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
-                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null, null);
+                "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null, null,
+                RopeScalingMode.STATIC);
     }
 
     public EngineConfig withThreads(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withKvCacheDType(String dtype) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withMaxModelLen(int len, boolean allowLong) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
-                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk);
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withMaxNumBatchedTokens(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, n, cache, scheduling, ropeScaling, dualChunk);
+                allowLongMaxModelLen, n, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withCache(CacheConfig c) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling, dualChunk);
+                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withScheduling(SchedulingConfig s) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling, dualChunk);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling, dualChunk, ropeScalingMode);
     }
 
     public EngineConfig withDualChunk(DcaConfig d) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, d);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, d, ropeScalingMode);
     }
 
     public EngineConfig withRopeScaling(RotaryScaling r) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r, dualChunk);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r, dualChunk, ropeScalingMode);
+    }
+
+    public EngineConfig withRopeScalingMode(RopeScalingMode m) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, m);
     }
 }

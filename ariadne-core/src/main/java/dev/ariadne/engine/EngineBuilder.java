@@ -3,6 +3,8 @@ package dev.ariadne.engine;
 import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.EngineConfig;
 import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.RopeScalingMode;
+import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.kv.BlockPool;
 import dev.ariadne.kv.KvCacheManager;
 import dev.ariadne.kv.KvRows;
@@ -54,6 +56,8 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
                     d.chunkSize(), d.localSize(), d.chunkLen(), d.originalMaxPositions(), model.maxTokens(),
                     ByteSize.human(model.dualChunkBytes())));
         }
+        String rope = ropeScalingLine(config.ropeScalingMode(), c.ropeScaling(), maxModelLen);
+        if (rope != null) report.add(rope);
         report.addAll(budget.startupLines());
         if (profile.allocatedBytes() > profile.bufferBytes() / 10) {
             report.add("Warning: the profiling step allocated " + ByteSize.human(profile.allocatedBytes())
@@ -77,13 +81,31 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
             Scheduler scheduler = new Scheduler(new SchedulerConfig(config.maxNumBatchedTokens(), maxSeqs,
                     maxModelLen, sc.chunkedPrefill(), sc.preemptionMode()), kv, slots);
             ModelRunner runner = new ModelRunner(model, storage, swap, maxSeqs);
-            return new EngineBuilder(new EngineCore(scheduler, runner, tokenizer, maxModelLen), List.copyOf(report),
-                    budget);
+            int unscaledUpTo = config.ropeScalingMode().unscaledUpTo(c.ropeScaling());
+            return new EngineBuilder(new EngineCore(scheduler, runner, tokenizer, maxModelLen, unscaledUpTo),
+                    List.copyOf(report), budget);
         } catch (RuntimeException e) {
             if (swap != null) swap.close();
             storage.close();
             throw e;
         }
+    }
+
+    /** What per-request rope scaling does with this model; null in static mode (nothing changes). */
+    static String ropeScalingLine(RopeScalingMode mode, RotaryScaling scaling, int maxModelLen) {
+        if (mode == RopeScalingMode.STATIC) return null;
+        int upTo = mode.unscaledUpTo(scaling);
+        if (upTo == 0) {
+            return "RoPE scaling per request applies to yarn only; the model's rope scaling (" + scaling + ") runs"
+                    + " for every request, as with --rope-scaling-mode static";
+        }
+        return String.format(Locale.ROOT, "RoPE scaling per request: requests up to %d tokens (prompt + max_tokens)"
+                        + " run unscaled, longer ones with yarn factor %s%s", upTo, factor(scaling.factor()),
+                maxModelLen <= upTo ? " (none can be longer: max model length " + maxModelLen + ")" : "");
+    }
+
+    private static String factor(double f) {
+        return f == Math.rint(f) ? Long.toString((long) f) : Double.toString(f);
     }
 
     /** What besides the tokens decides a block's keys: rope settings and the KV element type. */

@@ -25,6 +25,7 @@ public final class EngineCore implements AutoCloseable {
     private final ModelRunner runner;
     private final Tokenizer tokenizer;          // null without one
     private final int maxModelLen;
+    private final int unscaledUpTo;             // requests of at most this many tokens run unscaled; 0: none
     private final Map<Long, Tracked> tracked = new HashMap<>();
     private long nextId;
     private long steps;
@@ -34,11 +35,16 @@ public final class EngineCore implements AutoCloseable {
                            long[] firstTokenNanos, List<SampleLogprobs> logprobs) {
     }
 
-    EngineCore(Scheduler scheduler, ModelRunner runner, Tokenizer tokenizer, int maxModelLen) {
+    /**
+     * @param unscaledUpTo per-request rope scaling: a request whose prompt plus max tokens (capped by the max model
+     *                     length) is at most this runs without the model's scaling; 0 runs every request with it
+     */
+    EngineCore(Scheduler scheduler, ModelRunner runner, Tokenizer tokenizer, int maxModelLen, int unscaledUpTo) {
         this.scheduler = scheduler;
         this.runner = runner;
         this.tokenizer = tokenizer;
         this.maxModelLen = maxModelLen;
+        this.unscaledUpTo = unscaledUpTo;
     }
 
     public Scheduler scheduler() {
@@ -58,13 +64,18 @@ public final class EngineCore implements AutoCloseable {
      * Queues a request; its output goes to {@code listener}. Throws {@link IllegalArgumentException} (and queues
      * nothing) for a request that can never run.
      *
+     * With per-request rope scaling the request's choice (unscaled or scaled) is made here, once, from its prompt
+     * plus max tokens: {@link Request#ropeUnscaled()}.
+     *
      * @param cacheSalt separates its prefix-cache blocks from requests with a different salt (0 shares all)
      * @return the request's id
      */
     public long add(int[] promptIds, SamplingParams params, List<String> stopStrings, long cacheSalt,
                     RequestListener listener) {
         OutputProcessor out = new OutputProcessor(tokenizer, stopStrings);
-        Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt ^ lengthSalt(promptIds.length));
+        long total = Math.min((long) promptIds.length + params.maxTokens(), Math.max(maxModelLen, promptIds.length));
+        Request r = new Request(nextId, promptIds, params, maxModelLen, cacheSalt ^ lengthSalt(promptIds.length),
+                total <= unscaledUpTo);
         scheduler.add(r);
         nextId++;
         tracked.put(r.id(), new Tracked(r, listener, out, System.nanoTime(), new long[1],

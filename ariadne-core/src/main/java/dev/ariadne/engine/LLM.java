@@ -242,20 +242,22 @@ public final class LLM implements AutoCloseable {
 
     /**
      * Logits at every position of {@code tokens} (evaluated from an empty cache at positions 0..n-1), passed row
-     * by row to {@code consumer}: row i predicts token i+1.
+     * by row to {@code consumer}: row i predicts token i+1. With per-request rope scaling the tokens are a request of
+     * no max tokens: unscaled when they fit the original context.
      */
     public synchronized void scoreAll(int[] tokens, LogitsConsumer consumer) {
         if (tokens.length > maxModelLen) {
             throw new IllegalArgumentException(tokens.length + " tokens exceed the context limit of " + maxModelLen);
         }
         ContiguousKvCache cache = scoringCache(tokens.length);
+        boolean unscaled = tokens.length <= config.ropeScalingMode().unscaledUpTo(weights.config().ropeScaling());
         int vocab = weights.config().vocabSize();
         // Bound the logits buffer for large vocabularies: at most ~64 MiB of rows per forward step.
         int chunk = Math.max(1, Math.min(model.maxTokens(), (16 << 20) / vocab));
         float[] logits = new float[chunk * vocab];
         for (int off = 0; off < tokens.length; off += chunk) {
             int n = Math.min(chunk, tokens.length - off);
-            model.forward(tokens, off, n, off, cache, logits, true, tokens.length);
+            model.forward(tokens, off, n, off, cache, logits, true, tokens.length, unscaled);
             for (int i = 0; i < n; i++) {
                 consumer.accept(off + i, logits, i * vocab);
             }

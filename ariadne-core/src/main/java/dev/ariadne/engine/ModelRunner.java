@@ -85,6 +85,7 @@ final class ModelRunner implements AutoCloseable {
             boolean samples = c.samples();
             int s = batch.addSequence(views[i].bind(table), r.tokens(), c.start(), c.numTokens(), c.start(), samples);
             batch.setSequenceLength(s, Math.max(r.promptLength(), c.start() + c.numTokens()));
+            batch.setRopeUnscaled(s, r.ropeUnscaled());
             logitRowOfChunk[i] = samples ? rows++ : -1;
         }
         model.forward(batch, logits);

@@ -2,7 +2,8 @@ package dev.ariadne.kv;
 
 /**
  * The identity of a full block's keys and values: a 128-bit hash chained over the token ids of the block and of
- * every block before it, seeded by what else changes the keys (model, rope settings, a per-request salt). Two
+ * every block before it, seeded by what else changes the keys (model, rope settings, a per-request salt, whether
+ * the request runs without the model's rope scaling). Two
  * blocks with the same hash hold the same KV, so a request whose prompt starts with the same tokens can reuse them.
  * 128 bits make an accidental collision (which would silently corrupt an output) practically impossible.
  *
@@ -16,7 +17,16 @@ public record BlockHash(long hi, long lo) {
 
     /** The first block's parent: mixes the cache salt (model and rope identity, request salt). */
     public static BlockHash root(long salt) {
-        return new BlockHash(mix(salt ^ K1), mix(salt * K2 + 1));
+        return root(salt, false);
+    }
+
+    /**
+     * The root of a request that runs with ({@code ropeUnscaled} false: the hashes above) or without the model's
+     * rope scaling (per-request YaRN). The choice enters the low word only, after the salt: equal high words mean
+     * equal salts, and then the low words differ, so no salt of one kind meets the root of the other.
+     */
+    public static BlockHash root(long salt, boolean ropeUnscaled) {
+        return new BlockHash(mix(salt ^ K1), mix(salt * K2 + 1 + (ropeUnscaled ? K1 : 0)));
     }
 
     /** The hash of the block holding {@code tokens[from .. from + count)} after {@code parent}. */

@@ -54,11 +54,19 @@ public final class KvCacheManager {
      * to compute (its logits are needed).
      */
     public CachedPrefix cachedPrefix(int[] tokens, int numTokens, long requestSalt) {
+        return cachedPrefix(tokens, numTokens, requestSalt, false);
+    }
+
+    /**
+     * As above for a request that runs with ({@code ropeUnscaled} false) or without the model's rope scaling: the
+     * two kinds hold different keys for the same tokens and never share blocks.
+     */
+    public CachedPrefix cachedPrefix(int[] tokens, int numTokens, long requestSalt, boolean ropeUnscaled) {
         if (!prefixCaching) return CachedPrefix.NONE;
         int maxBlocks = (numTokens - 1) / blockSize;
         List<KvBlock> found = new ArrayList<>();
         List<BlockHash> hashes = new ArrayList<>();
-        BlockHash parent = BlockHash.root(modelSalt ^ requestSalt);
+        BlockHash parent = BlockHash.root(modelSalt ^ requestSalt, ropeUnscaled);
         for (int i = 0; i < maxBlocks; i++) {
             BlockHash h = BlockHash.of(parent, tokens, i * blockSize, blockSize);
             KvBlock b = pool.cachedBlock(h);
@@ -107,13 +115,20 @@ public final class KvCacheManager {
 
     /** Registers the blocks of {@code id} that are full within its first {@code numComputedTokens} tokens. */
     public void cacheFullBlocks(long id, int[] tokens, int numComputedTokens, long requestSalt) {
+        cacheFullBlocks(id, tokens, numComputedTokens, requestSalt, false);
+    }
+
+    /** As above for a request that runs with or without the model's rope scaling (see {@link #cachedPrefix}). */
+    public void cacheFullBlocks(long id, int[] tokens, int numComputedTokens, long requestSalt,
+                                boolean ropeUnscaled) {
         if (!prefixCaching) return;
         BlockTable table = tables.get(id);
         if (table == null) return;
         int full = Math.min(numComputedTokens / blockSize, table.size());
         while (table.hashes.size() < full) {
             int i = table.hashes.size();
-            BlockHash parent = i == 0 ? BlockHash.root(modelSalt ^ requestSalt) : table.hashes.get(i - 1);
+            BlockHash parent = i == 0 ? BlockHash.root(modelSalt ^ requestSalt, ropeUnscaled)
+                    : table.hashes.get(i - 1);
             table.hashes.add(BlockHash.of(parent, tokens, i * blockSize, blockSize));
         }
         for (int i = table.numCachedBlocks; i < full; i++) {

@@ -26,7 +26,8 @@ public final class DecoderModel {
     private final ElementOps ops;
     private final MatMul matmul;
     private final Workspace ws;
-    private final RotaryEmbedding rope;
+    private final RotaryEmbedding rope;          // the model's rope scaling
+    private final RotaryEmbedding ropeUnscaled;  // the same rope without it: per-request YaRN's short requests
     private final AttentionTask attention;
     private final int maxContext;
     private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
@@ -49,6 +50,8 @@ public final class DecoderModel {
         this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
         this.ws = new Workspace(c, maxTokens, pool.threads());
         this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
+        this.ropeUnscaled = c.ropeScaling().isNone() ? rope : new RotaryEmbedding(c.headDim(), c.ropeTheta(),
+                c.ropeStyle());
         this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
         this.gateUp = new MatMul.Group[c.numLayers()];
@@ -99,12 +102,19 @@ public final class DecoderModel {
      */
     public void forward(int[] tokens, int offset, int count, int startPos, KvCache kv, float[] logits,
                         boolean allLogits, int sequenceLength) {
+        forward(tokens, offset, count, startPos, kv, logits, allLogits, sequenceLength, false);
+    }
+
+    /** As above; {@code ropeUnscaled} rotates with the plain rope instead of the model's scaling. */
+    public void forward(int[] tokens, int offset, int count, int startPos, KvCache kv, float[] logits,
+                        boolean allLogits, int sequenceLength, boolean ropeUnscaled) {
         if (count < 1 || count > ws.maxTokens) {
             throw new IllegalArgumentException("a step takes 1 to " + ws.maxTokens + " tokens, got " + count);
         }
         single.clear();
         int s = single.addSequence(kv, tokens, offset, count, startPos, !allLogits);
         single.setSequenceLength(s, Math.max(sequenceLength, startPos + count));
+        single.setRopeUnscaled(s, ropeUnscaled);
         if (allLogits) single.requestAllLogits();
         forward(single, logits);
         single.clear();
@@ -135,15 +145,17 @@ public final class DecoderModel {
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
             int p = b.positions[t];
+            // Only the angles differ between the two ropes; rotate() is the same for both.
+            RotaryEmbedding r = b.seqRopeUnscaled[b.tokenSeq[t]] ? ropeUnscaled : rope;
             if (dca == null) {
-                rope.angles(p, ws.cos, ws.sin, t * pairs);
+                r.angles(p, ws.cos, ws.sin, t * pairs);
                 continue;
             }
             // DCA: keys and intra-chunk queries at p mod chunkLen; successive and inter queries at their own.
             int inChunk = p % dca.chunkLen();
-            rope.angles(inChunk, ws.cos, ws.sin, t * pairs);
-            rope.angles(Math.min(inChunk + dca.chunkLen(), dca.chunkSize()), ws.cosDca, ws.sinDca, t * pairs);
-            rope.angles(interPosition(), ws.cosDca, ws.sinDca, (ws.maxTokens + t) * pairs);
+            r.angles(inChunk, ws.cos, ws.sin, t * pairs);
+            r.angles(Math.min(inChunk + dca.chunkLen(), dca.chunkSize()), ws.cosDca, ws.sinDca, t * pairs);
+            r.angles(interPosition(), ws.cosDca, ws.sinDca, (ws.maxTokens + t) * pairs);
         }
         for (int l = 0; l < c.numLayers(); l++) {
             attentionBlock(l, w.layers()[l], b, attentionWork);

@@ -22,6 +22,7 @@ public final class ForwardBatch {
     final KvCache[] seqKv;   // [maxSeqs]
     final int[] logitRows;   // [maxSeqs] token index of each requested logits row
     final int[] seqLength;   // [maxSeqs] the sequence's length for length-dependent scales (DCA's length scale)
+    final boolean[] seqRopeUnscaled; // [maxSeqs] rotate with the unscaled rope instead of the model's scaling
     int numTokens, numSeqs, numLogits;
 
     public ForwardBatch(int maxTokens, int maxSeqs) {
@@ -30,6 +31,7 @@ public final class ForwardBatch {
         tokenSeq = new int[maxTokens];
         seqKv = new KvCache[maxSeqs];
         seqLength = new int[maxSeqs];
+        seqRopeUnscaled = new boolean[maxSeqs];
         logitRows = new int[Math.max(maxSeqs, maxTokens)];
     }
 
@@ -53,6 +55,7 @@ public final class ForwardBatch {
         int s = numSeqs++;
         seqKv[s] = kv;
         seqLength[s] = start + count;
+        seqRopeUnscaled[s] = false;
         for (int i = 0; i < count; i++) {
             tokenIds[numTokens] = tokens[from + i];
             positions[numTokens] = start + i;
@@ -70,6 +73,14 @@ public final class ForwardBatch {
      */
     public void setSequenceLength(int seq, int length) {
         seqLength[seq] = length;
+    }
+
+    /**
+     * Rotates sequence {@code seq} of this step with the plain (unscaled) rope instead of the model's scaling: a
+     * per-request YaRN request that fits the original context. The default is the model's scaling.
+     */
+    public void setRopeUnscaled(int seq, boolean unscaled) {
+        seqRopeUnscaled[seq] = unscaled;
     }
 
     /** Requests the logits of every token so far (scoring); at most the row capacity. */

@@ -22,6 +22,7 @@ public final class Request {
     private final SamplingParams params;
     private final SplittableRandom rng;   // this request's own generator: same seed, same output in any batch
     private final long cacheSalt;
+    private final boolean ropeUnscaled;   // per-request YaRN: fits the original context, runs without the scaling
     int numTokens;
     int numComputedTokens;
     int numCachedTokens;                  // prompt tokens found in the prefix cache at (the latest) admission
@@ -36,6 +37,15 @@ public final class Request {
      * @param cacheSalt mixed into its block hashes: requests with different salts never share cached blocks
      */
     public Request(long id, int[] promptIds, SamplingParams params, int maxLen, long cacheSalt) {
+        this(id, promptIds, params, maxLen, cacheSalt, false);
+    }
+
+    /**
+     * @param ropeUnscaled run without the model's rope scaling (per-request YaRN's short requests); fixed for the
+     *                     request's life, so a recompute after preemption and its prefix-cache hashes keep it
+     */
+    public Request(long id, int[] promptIds, SamplingParams params, int maxLen, long cacheSalt,
+                   boolean ropeUnscaled) {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt is empty");
         }
@@ -47,6 +57,7 @@ public final class Request {
         this.numTokens = promptIds.length;
         this.rng = new SplittableRandom(params.seed());
         this.cacheSalt = cacheSalt;
+        this.ropeUnscaled = ropeUnscaled;
     }
 
     public long id() {
@@ -63,6 +74,11 @@ public final class Request {
 
     public long cacheSalt() {
         return cacheSalt;
+    }
+
+    /** Whether it runs without the model's rope scaling (per-request YaRN), for its whole life. */
+    public boolean ropeUnscaled() {
+        return ropeUnscaled;
     }
 
     /** Prompt then output tokens; entries {@code [0, numTokens())} are valid (read only). */
@@ -121,6 +137,7 @@ public final class Request {
 
     @Override
     public String toString() {
-        return "Request[" + id + ", " + status + ", tokens " + numTokens + ", computed " + numComputedTokens + "]";
+        return "Request[" + id + ", " + status + ", tokens " + numTokens + ", computed " + numComputedTokens
+                + (ropeUnscaled ? ", rope unscaled" : "") + "]";
     }
 }

@@ -131,7 +131,7 @@ public final class Scheduler {
         if (r.isSwapped()) {
             remaining = r.numTokens - r.numComputedTokens;
         } else {
-            prefix = kv.cachedPrefix(r.tokens(), r.numTokens, r.cacheSalt());
+            prefix = kv.cachedPrefix(r.tokens(), r.numTokens, r.cacheSalt(), r.ropeUnscaled());
             remaining = r.numTokens - prefix.numTokens();
         }
         if (!config.chunkedPrefill() && remaining > step.budget) return false;
@@ -203,7 +203,7 @@ public final class Scheduler {
             if (r.status != RequestStatus.RUNNING) continue;
             boolean samples = c.samples();
             r.numComputedTokens += c.numTokens();
-            kv.cacheFullBlocks(r.id(), r.tokens(), r.numComputedTokens, r.cacheSalt());
+            kv.cacheFullBlocks(r.id(), r.tokens(), r.numComputedTokens, r.cacheSalt(), r.ropeUnscaled());
             if (!samples) continue;
             int token = sampled[i];
             r.append(token);
