@@ -3,6 +3,7 @@ package dev.ariadne.cli;
 import dev.ariadne.config.CacheConfig;
 import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.EngineConfig;
+import dev.ariadne.config.RopeScalingMode;
 import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.json.JsonObject;
 import dev.ariadne.config.SchedulingConfig;
@@ -101,8 +102,15 @@ public final class EngineOptions {
                     + " the swap space).")
     String preemptionMode;
 
+    @Option(names = "--rope-scaling-mode", paramLabel = "MODE", defaultValue = "static",
+            description = "static: the rope scaling applies to every request; per-request (yarn only): a request"
+                    + " whose prompt + max_tokens fit original_max_position_embeddings runs unscaled, a longer one"
+                    + " with yarn, on one copy of the weights.")
+    String ropeScalingMode;
+
     EngineConfig toConfig() {
         PreemptionMode mode = PreemptionMode.parse(preemptionMode);
+        RopeScalingMode ropeMode = RopeScalingMode.parse(ropeScalingMode);
         if (swapSpaceGiB < 0) {
             throw new IllegalArgumentException("--swap-space must be >= 0, found " + swapSpaceGiB);
         }
@@ -113,7 +121,8 @@ public final class EngineOptions {
         return new EngineConfig(model, loadFormat, parseWeightType(weightType), 0,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheType(), maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
-                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride(), dualChunkOverride());
+                new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride(), dualChunkOverride(),
+                ropeMode);
     }
 
     @Option(names = "--rope-scaling", paramLabel = "JSON",
