@@ -29,9 +29,4 @@ public enum RopeScalingMode {
     public int unscaledUpTo(RotaryScaling scaling) {
         return this == PER_REQUEST && scaling.type() == RotaryScaling.Type.YARN ? scaling.originalContext() : 0;
     }
-
-    /** The flag's spelling. */
-    public String flagValue() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
 }
