@@ -20,8 +20,18 @@ public final class Hadamard {
         return n & -n;
     }
 
-    /** {@code x[off .. off + n)} = H x, blockwise (the fast transform, scaled by 1/sqrt(block)). */
+    /** {@code x[off .. off + n)} = H x (keys, values and queries). */
     public static void rotate(float[] x, int off, int n) {
+        transform(x, off, n);
+    }
+
+    /** The inverse of {@link #rotate}, which is H again (attention outputs). */
+    public static void rotateBack(float[] x, int off, int n) {
+        transform(x, off, n);
+    }
+
+    /** The fast transform H of each block, scaled by 1/sqrt(block): symmetric and orthonormal. */
+    private static void transform(float[] x, int off, int n) {
         int len = blockLength(n);
         float norm = (float) (1.0 / Math.sqrt(len));
         for (int b = off; b < off + n; b += len) {

@@ -92,13 +92,18 @@ public final class KvRows {
                 }
             }
             case Q8_0 -> Q8_0.QUANTIZER.quantize(src, srcOff, n, seg, offset);
-            case Q4_0 -> Q4_0.QUANTIZER.quantize(src, srcOff, n, seg, offset);
+            case Q4_0 -> Q4_0Rows.store(src, srcOff, n, seg, offset);
         }
     }
 
-    /** {@code x[off .. off + n) = H x} for a rotated type (a query before scoring, an output after), else nothing. */
+    /** For a rotated type, {@code x[off .. off + n)} rotated as stored rows are (a query before scoring). */
     public void rotate(float[] x, int off, int n) {
         if (dtype.rotated) Hadamard.rotate(x, off, n);
+    }
+
+    /** For a rotated type, the inverse rotation (an attention output, a weighted sum of rotated values). */
+    public void rotateBack(float[] x, int off, int n) {
+        if (dtype.rotated) Hadamard.rotateBack(x, off, n);
     }
 
     private static float absMax(float[] x, int off, int n) {

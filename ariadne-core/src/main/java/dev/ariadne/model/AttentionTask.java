@@ -155,7 +155,7 @@ final class AttentionTask implements RangeTask {
             int qBase = (t0 + q) * qDim + kvHead * group * hd;
             for (int g = 0; g < group; g++) {
                 ops.scale(ws.att, qBase + g * hd, hd, 1f / l[q * group + g]);
-                rows.rotate(ws.att, qBase + g * hd, hd); // sum_j p_j H v_j rotated back (H H = I)
+                rows.rotateBack(ws.att, qBase + g * hd, hd); // sum_j p_j R v_j rotated back
             }
         }
     }

@@ -69,7 +69,7 @@ class KvRowsTest {
                 float[] back = new float[hd];
                 kv.store(0, 1, x, 0, x, 0);
                 rows.widen(kv.keys(0), kv.rowOffset(1, 0), back, 0, hd);
-                rows.rotate(back, 0, hd);
+                rows.rotateBack(back, 0, hd);
                 float amax = 0f;
                 for (float v : x) amax = Math.max(amax, Math.abs(v));
                 for (int i = 0; i < hd; i++) {
