@@ -8,6 +8,7 @@ import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.json.JsonObject;
 import dev.ariadne.config.SchedulingConfig;
 import dev.ariadne.engine.LLM;
+import dev.ariadne.kv.KvCacheDType;
 import dev.ariadne.quant.KernelProvider;
 import dev.ariadne.sched.PreemptionMode;
 import dev.ariadne.tensor.GGMLType;
@@ -34,7 +35,9 @@ public final class EngineOptions {
     Integer threads;
 
     @Option(names = "--kv-cache-dtype", paramLabel = "TYPE", defaultValue = "auto",
-            description = "KV cache element type: auto (f32 for F32 weights, else f16), f32, f16, bf16.")
+            description = "KV cache type: auto (fp32 for F32 weights, else fp16), fp32, fp16, bf16, fp8 (e4m3, one"
+                    + " fp32 scale per token and head), int8 (symmetric, one fp32 scale per token and head), q8_0,"
+                    + " q4_0 (ggml blocks of 32, Hadamard-rotated). Attention reads the quantized rows directly.")
     String kvCacheDType;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "auto",
@@ -174,7 +177,7 @@ public final class EngineOptions {
 
     /** --kv-cache-dtype, or what --dtype implies for it when that is auto. */
     private String kvCacheType() {
-        if (!"auto".equalsIgnoreCase(kvCacheDType)) return kvCacheDType;
+        if (!"auto".equalsIgnoreCase(kvCacheDType)) return KvCacheDType.parse(kvCacheDType).label;
         return switch (dtype.toLowerCase(Locale.ROOT)) {
             case "auto" -> "auto";
             case "half", "float16", "fp16" -> "f16";

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ariadne.memory.ByteSize;
 import dev.ariadne.memory.HostMemory;
-import dev.ariadne.memory.KvCacheDtype;
+import dev.ariadne.kv.KvCacheDType;
 import dev.ariadne.memory.MemoryPlan;
 import dev.ariadne.memory.MemoryPlanner;
 import dev.ariadne.memory.PlannedModel;
@@ -136,7 +136,7 @@ public final class PlanCommand implements Callable<Integer> {
     PlanInputs inputs() {
         return new PlanInputs(tensorParallel, sizes(deviceMemory), utilization,
                 dtype.equalsIgnoreCase("auto") ? null : WeightDtype.parse(dtype),
-                kvCacheDtype.equalsIgnoreCase("auto") ? null : KvCacheDtype.parse(kvCacheDtype), blockSize,
+                kvCacheDtype.equalsIgnoreCase("auto") ? null : KvCacheDType.parse(kvCacheDtype), blockSize,
                 maxModelLen == null ? null : tokens("--max-model-len", maxModelLen),
                 tokens("--max-num-batched-tokens", maxNumBatchedTokens),
                 ropeScaling == null ? null : RopeScaling.parse(ropeScaling).orElse(null), sizes(kvCacheMemory),

@@ -71,7 +71,7 @@ public final class LLM implements AutoCloseable {
                     + ") must be at least --max-num-seqs (" + maxSeqs + ")");
         }
         this.model = new DecoderModel(weights, pool, kernels, config.maxNumBatchedTokens(), maxModelLen);
-        this.kvRows = new KvRows(KvCacheDType.parse(config.kvCacheDType(), weights.dominantType()), kernels);
+        this.kvRows = new KvRows(KvCacheDType.resolve(config.kvCacheDType(), weights.dominantType()), kernels);
         EngineBuilder built = EngineBuilder.build(config, model, kvRows, maxModelLen, tokenizer().orElse(null));
         this.engine = built.engine();
         this.startupReport = built.report();

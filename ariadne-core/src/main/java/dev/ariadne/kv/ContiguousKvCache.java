@@ -24,7 +24,7 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
         this.headDim = headDim;
         this.capacity = capacity;
         this.rows = rows;
-        this.rowBytes = (long) headDim * rows.dtype().bytesPerValue();
+        this.rowBytes = rows.dtype().vectorBytes(headDim);
         long layerBytes = rowBytes * kvHeads * capacity;
         keys = new MemorySegment[layers];
         values = new MemorySegment[layers];

@@ -2,15 +2,22 @@ package dev.ariadne.kv;
 
 import dev.ariadne.quant.HalfFloats;
 import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.quant.Q4_0;
+import dev.ariadne.quant.Q8_0;
 import dev.ariadne.quant.RowKernel;
+import dev.ariadne.quant.WeightFormat;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.ariadne.quant.VectorShapes.B;
 import static dev.ariadne.quant.VectorShapes.F;
+import static dev.ariadne.quant.VectorShapes.I;
 import static dev.ariadne.quant.VectorShapes.LANES;
 import static dev.ariadne.quant.VectorShapes.LE;
 import static dev.ariadne.quant.VectorShapes.S;
@@ -23,42 +30,101 @@ import static dev.ariadne.quant.VectorShapes.S;
  * out_g        += sum_j p(g, j) * V[j]
  * </pre>
  * The vector path widens each chunk of a K or V row once and uses it for every query head of the group, straight
- * from the cache (no scratch copy). The scalar path widens whole rows into a scratch row: it is the reference.
+ * from the cache (no scratch copy); quantized rows are dequantized chunk by chunk in registers (block or row scale
+ * times the widened codes). The scalar path widens whole rows into a scratch row: it is the reference.
+ *
+ * <p>Rows of a {@link KvCacheDType#rotated} type hold H k and H v ({@link Hadamard}); attention rotates its queries
+ * with {@link #rotate} before scoring and its outputs back after the softmax, so the kernels need not know.
+ * {@link #store} quantizes through one scratch row: stores run on one thread (the model's step loop).
  */
 public final class KvRows {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final int MAX_GROUP = 16;
 
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
     private final KvCacheDType dtype;
-    private final RowKernel kernel;
+    private final RowKernel kernel;     // null for fp8 and int8, which this class decodes itself
     private final boolean vectorized;
+    private float[] rotated = new float[0]; // [headDim] the row being stored, rotated (grown once)
 
     public KvRows(KvCacheDType dtype, KernelProvider kernels) {
         this.dtype = dtype;
-        this.kernel = kernels.kernel(dtype.storage);
-        this.vectorized = kernels.vectorized();
+        this.kernel = dtype.storage != null ? kernels.kernel(dtype.storage) : null;
+        // The chunk loads of the block formats read LANES values of one 32-value block.
+        this.vectorized = kernels.vectorized() && (dtype.groupSize() == 1 || Q8_0.BLOCK % LANES == 0);
     }
 
     public KvCacheDType dtype() {
         return dtype;
     }
 
+    /** Stores {@code src[srcOff .. srcOff + n)} as one row at byte {@code offset}: rotated and quantized as the type says. */
     public void store(MemorySegment seg, long offset, float[] src, int srcOff, int n) {
+        if (dtype.rotated) {
+            if (rotated.length < n) rotated = new float[n];
+            System.arraycopy(src, srcOff, rotated, 0, n);
+            Hadamard.rotate(rotated, 0, n);
+            src = rotated;
+            srcOff = 0;
+        }
         switch (dtype) {
-            case F32 -> MemorySegment.copy(src, srcOff, seg, FLOAT, offset, n);
-            case F16 -> {
+            case FP32 -> MemorySegment.copy(src, srcOff, seg, FLOAT, offset, n);
+            case FP16 -> {
                 for (int i = 0; i < n; i++) seg.set(SHORT, offset + 2L * i, Float.floatToFloat16(src[srcOff + i]));
             }
             case BF16 -> {
                 for (int i = 0; i < n; i++) seg.set(SHORT, offset + 2L * i, HalfFloats.floatToBf16(src[srcOff + i]));
             }
+            case FP8 -> {
+                float scale = absMax(src, srcOff, n) / Fp8E4M3.MAX;
+                float inv = scale != 0f ? 1f / scale : 0f;
+                seg.set(FLOAT, offset, scale);
+                for (int i = 0; i < n; i++) seg.set(BYTE, offset + 4 + i, Fp8E4M3.encode(src[srcOff + i] * inv));
+            }
+            case INT8 -> {
+                float scale = absMax(src, srcOff, n) / 127f;
+                float inv = scale != 0f ? 1f / scale : 0f;
+                seg.set(FLOAT, offset, scale);
+                for (int i = 0; i < n; i++) {
+                    seg.set(BYTE, offset + 4 + i, (byte) WeightFormat.roundHalfAway(src[srcOff + i] * inv));
+                }
+            }
+            case Q8_0 -> Q8_0.QUANTIZER.quantize(src, srcOff, n, seg, offset);
+            case Q4_0 -> Q4_0Rows.store(src, srcOff, n, seg, offset);
         }
+    }
+
+    /** For a rotated type, {@code x[off .. off + n)} rotated as stored rows are (a query before scoring). */
+    public void rotate(float[] x, int off, int n) {
+        if (dtype.rotated) Hadamard.rotate(x, off, n);
+    }
+
+    /** For a rotated type, the inverse rotation (an attention output, a weighted sum of rotated values). */
+    public void rotateBack(float[] x, int off, int n) {
+        if (dtype.rotated) Hadamard.rotateBack(x, off, n);
+    }
+
+    private static float absMax(float[] x, int off, int n) {
+        float m = 0f;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));
+        return m;
     }
 
     /** {@code dst[dstOff + i] = row[i]} for {@code i < n}: one stored row widened to floats. */
     public void widen(MemorySegment seg, long offset, float[] dst, int dstOff, int n) {
-        kernel.dequantize(seg, offset, dst, dstOff, n);
+        switch (dtype) {
+            case FP8 -> {
+                float scale = seg.get(FLOAT, offset);
+                for (int i = 0; i < n; i++) dst[dstOff + i] = Fp8E4M3.decode(seg.get(BYTE, offset + 4 + i)) * scale;
+            }
+            case INT8 -> {
+                float scale = seg.get(FLOAT, offset);
+                for (int i = 0; i < n; i++) dst[dstOff + i] = seg.get(BYTE, offset + 4 + i) * scale;
+            }
+            default -> kernel.dequantize(seg, offset, dst, dstOff, n);
+        }
     }
 
     /**
@@ -172,12 +238,54 @@ public final class KvRows {
         }
     }
 
-    /** LANES values of a row starting at value {@code c}, widened to floats. */
+    /**
+     * LANES values of a row starting at value {@code c}, widened (dequantized) to floats. Each case is one small
+     * static method so that the whole switch stays within C2's inlining budget inside the kernels' loops.
+     */
     private FloatVector load(MemorySegment seg, long rowOffset, int c) {
         return switch (dtype) {
-            case F32 -> FloatVector.fromMemorySegment(F, seg, rowOffset + 4L * c, LE);
-            case F16 -> HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, rowOffset + 2L * c, LE));
+            case FP32 -> FloatVector.fromMemorySegment(F, seg, rowOffset + 4L * c, LE);
+            case FP16 -> HalfFloats.f16ToFloat(ShortVector.fromMemorySegment(S, seg, rowOffset + 2L * c, LE));
             case BF16 -> HalfFloats.bf16ToFloat(ShortVector.fromMemorySegment(S, seg, rowOffset + 2L * c, LE));
+            case FP8 -> loadFp8(seg, rowOffset, c);
+            case INT8 -> loadInt8(seg, rowOffset, c);
+            case Q8_0 -> loadQ8_0(seg, rowOffset, c);
+            case Q4_0 -> loadQ4_0(seg, rowOffset, c);
         };
+    }
+
+    /** e4m3 codes to floats by moving the 7 magnitude bits into float position ({@link Fp8E4M3#decode}). */
+    private static FloatVector loadFp8(MemorySegment seg, long row, int c) {
+        IntVector i = (IntVector) ByteVector.fromMemorySegment(B, seg, row + 4 + c, LE)
+                .convertShape(VectorOperators.B2I, I, 0);
+        IntVector bits = i.and(0x80).lanewise(VectorOperators.LSHL, 24)
+                .or(i.and(0x7f).lanewise(VectorOperators.LSHL, 20));
+        return bits.reinterpretAsFloats().mul(Fp8E4M3.BIAS_SCALE).mul(seg.get(FLOAT, row));
+    }
+
+    private static FloatVector loadInt8(MemorySegment seg, long row, int c) {
+        return ((FloatVector) ByteVector.fromMemorySegment(B, seg, row + 4 + c, LE)
+                .convertShape(VectorOperators.B2F, F, 0)).mul(seg.get(FLOAT, row));
+    }
+
+    /** Values c .. c + LANES of a q8_0 row lie in block c / 32: its f16 scale times the widened int8s. */
+    private static FloatVector loadQ8_0(MemorySegment seg, long row, int c) {
+        long bo = row + (long) (c >>> 5) * Q8_0.BLOCK_BYTES;
+        float d = Float.float16ToFloat(seg.get(SHORT, bo));
+        return ((FloatVector) ByteVector.fromMemorySegment(B, seg, bo + 2 + (c & 31), LE)
+                .convertShape(VectorOperators.B2F, F, 0)).mul(d);
+    }
+
+    /**
+     * Values c .. c + LANES of a q4_0 row: value u of a block is the low nibble of byte u (u < 16) or the high nibble
+     * of byte u - 16. The nibble is moved with a 16-bit shift (x86 has no byte shift) and masked; -8 on bytes.
+     */
+    private static FloatVector loadQ4_0(MemorySegment seg, long row, int c) {
+        long bo = row + (long) (c >>> 5) * Q4_0.BLOCK_BYTES;
+        int u = c & 31;
+        float d = Float.float16ToFloat(seg.get(SHORT, bo));
+        ByteVector q = ByteVector.fromMemorySegment(B, seg, bo + 2 + (u & 15), LE).reinterpretAsShorts()
+                .lanewise(VectorOperators.LSHR, 4 * (u >>> 4)).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
+        return ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(d);
     }
 }

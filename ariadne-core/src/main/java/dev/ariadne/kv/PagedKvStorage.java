@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  * contiguous cache: 12 GB/s against 20+).
  *
  * <pre>
- * byte offset of (block b, kvHead h, slot s) = ((b * kvHeads + h) * blockSize + s) * headDim * bytesPerValue
+ * byte offset of (block b, kvHead h, slot s) = ((b * kvHeads + h) * blockSize + s) * rowBytes
+ * rowBytes = dtype.vectorBytes(headDim)   (headDim values, plus the row scale of fp8 and int8; see KvCacheDType)
  * </pre>
  */
 public final class PagedKvStorage implements AutoCloseable {
@@ -33,7 +34,7 @@ public final class PagedKvStorage implements AutoCloseable {
         this.blockSize = blockSize;
         this.numBlocks = numBlocks;
         this.rows = rows;
-        this.rowBytes = (long) headDim * rows.dtype().bytesPerValue();
+        this.rowBytes = rows.dtype().vectorBytes(headDim);
         this.blockBytes = rowBytes * blockSize * kvHeads;
         keys = new MemorySegment[layers];
         values = new MemorySegment[layers];
@@ -45,7 +46,7 @@ public final class PagedKvStorage implements AutoCloseable {
 
     /** KV bytes one block takes over all layers (K and V). */
     public static long bytesPerBlock(int layers, int kvHeads, int headDim, int blockSize, KvCacheDType dtype) {
-        return 2L * layers * kvHeads * headDim * blockSize * dtype.bytesPerValue();
+        return 2L * layers * kvHeads * blockSize * dtype.vectorBytes(headDim);
     }
 
     public int numLayers() {

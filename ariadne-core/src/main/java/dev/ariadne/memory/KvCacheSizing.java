@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,7 @@ public record KvCacheSizing(KvCacheBudgetInputs inputs, KvFootprint kv, MemoryBu
                             int numBlocks) {
 
     public static KvCacheSizing compute(KvCacheBudgetInputs in) {
-        KvFootprint kv = KvFootprint.gqa(KvCacheDtype.of(in.kvDtype()), in.numLayers(), in.kvHeads(), in.headDim());
+        KvFootprint kv = KvFootprint.gqa(in.kvDtype(), in.numLayers(), in.kvHeads(), in.headDim());
         RankBudget rank = in.kvCacheMemoryGiven()
                 ? new RankBudget(0, 0, 0, new Amount(in.kvCacheMemoryBytes(), "given by --kv-cache-memory"))
                 : RankBudget.fromMemory(0, in.host().limit(), in.memoryUtilization(), in.nonKvBytes(),

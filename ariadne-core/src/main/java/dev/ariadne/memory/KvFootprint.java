@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.Locale;
 
 /**
@@ -8,16 +10,16 @@ import java.util.Locale;
  * <pre>
  * GQA  per token and layer: 2 (K, V) x kv_heads_per_rank vectors of head_dim values
  * MLA  per token and layer: 1 latent of kv_lora_rank + qk_rope_head_dim values, whole on every rank
- * one vector costs KvCacheDtype.vectorBytes(length): values plus scale bytes
+ * one vector costs KvCacheDType.vectorBytes(length): values plus scale bytes
  *
  * page  (one block of one layer) = block_size x bytesPerTokenLayer      (vLLM page_size_bytes)
  * block (all layers)             = page x layers
  * </pre>
  */
-public record KvFootprint(KvCacheDtype dtype, int layers, int kvHeadsPerRank, int kvHeads, int vectorLength,
+public record KvFootprint(KvCacheDType dtype, int layers, int kvHeadsPerRank, int kvHeads, int vectorLength,
                           int vectorsPerTokenLayer, boolean mla) {
 
-    public static KvFootprint of(ModelShape m, int tp, KvCacheDtype dtype) {
+    public static KvFootprint of(ModelShape m, int tp, KvCacheDType dtype) {
         AttentionShape a = m.attention();
         if (a.isMla()) {
             return new KvFootprint(dtype, m.numLayers(), 1, 1, a.mla().latentWidth(), 1, true);
@@ -27,7 +29,7 @@ public record KvFootprint(KvCacheDtype dtype, int layers, int kvHeadsPerRank, in
     }
 
     /** Grouped-query attention on one rank: {@code kvHeads} K and V heads of {@code headDim} values per layer. */
-    public static KvFootprint gqa(KvCacheDtype dtype, int layers, int kvHeads, int headDim) {
+    public static KvFootprint gqa(KvCacheDType dtype, int layers, int kvHeads, int headDim) {
         return new KvFootprint(dtype, layers, kvHeads, kvHeads, headDim, 2 * kvHeads, false);
     }
 

@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +20,8 @@ public final class MemoryPlanner {
     /** How the CPU engine's KV budget is reached, as the plan and the engine print it. */
     static final String MEMORY_BUDGET_ORIGIN = "memory x utilization - weights - activation - other";
     /** KV dtypes the CPU engine stores. */
-    public static final Set<KvCacheDtype> CPU_KV_DTYPES =
-            Set.of(KvCacheDtype.FP16, KvCacheDtype.BF16, KvCacheDtype.FP32, KvCacheDtype.Q8_0, KvCacheDtype.Q4_0);
+    public static final Set<KvCacheDType> CPU_KV_DTYPES =
+            java.util.EnumSet.allOf(KvCacheDType.class);
 
     private MemoryPlanner() {
     }
@@ -38,7 +40,7 @@ public final class MemoryPlanner {
         int tp = in.tensorParallel();
         WeightDtype wd = weightDtype(source, shape, in);
         int act = wd != null ? wd.activationBytes() : 2;
-        KvCacheDtype kvd = in.kvCacheDtype() != null ? in.kvCacheDtype() : autoKv(shape, wd);
+        KvCacheDType kvd = in.kvCacheDtype() != null ? in.kvCacheDtype() : autoKv(shape, wd);
         List<PlannedTensor> tensors = new ArrayList<>(weightTensors(source, shape, wd));
         tensors.add(RotaryCache.vllmBuffer(shape, act));
         WeightFootprint footprint = new WeightFootprint(sourceLabel(source, wd), tp, tensors);
@@ -68,12 +70,12 @@ public final class MemoryPlanner {
                 in.utilization())
                 : null;
 
-        List<KvCacheDtype> whatIfTypes = dtypes(kvd, autoKv(shape, wd), KvCacheDtype.FP8, KvCacheDtype.INT8,
-                KvCacheDtype.Q8_0, KvCacheDtype.Q4_0);
+        List<KvCacheDType> whatIfTypes = dtypes(kvd, autoKv(shape, wd), KvCacheDType.FP8, KvCacheDType.INT8,
+                KvCacheDType.Q8_0, KvCacheDType.Q4_0);
         List<WhatIfRow> whatIf = WhatIfTable.build(shape, tp, budget, in.blockSize(), maxLen, whatIfTypes);
 
         List<String> notes = new ArrayList<>(commonNotes(shape, maxLen, capacity, budget));
-        if (kvd == KvCacheDtype.Q8_0 || kvd == KvCacheDtype.Q4_0) {
+        if (kvd == KvCacheDType.Q8_0 || kvd == KvCacheDType.Q4_0) {
             notes.add("vLLM has no " + kvd + " KV cache; the figures show llama.cpp's block layout for comparison");
         }
         String device = in.deviceMemory().isEmpty() ? tp + " GPU rank(s), memory not given"
@@ -106,8 +108,8 @@ public final class MemoryPlanner {
     /** Ariadne's CPU engine on a machine with {@code host}'s memory: one rank, fp32 activations. */
     public static DevicePlan cpuEngine(PlannedModel source, ModelShape shape, PlanInputs in, HostMemory host) {
         WeightDtype wd = weightDtype(source, shape, in);
-        KvCacheDtype auto = autoKv(shape, wd);
-        KvCacheDtype kvd = in.kvCacheDtype() != null && CPU_KV_DTYPES.contains(in.kvCacheDtype())
+        KvCacheDType auto = autoKv(shape, wd);
+        KvCacheDType kvd = in.kvCacheDtype() != null && CPU_KV_DTYPES.contains(in.kvCacheDtype())
                 ? in.kvCacheDtype() : auto;
         WeightFootprint footprint = new WeightFootprint(sourceLabel(source, wd), 1, weightTensors(source, shape, wd));
         int maxLen = in.maxModelLen() != null ? in.maxModelLen() : shape.derivedMaxModelLen();
@@ -129,7 +131,7 @@ public final class MemoryPlanner {
         KvFootprint kv = KvFootprint.of(shape, 1, kvd);
         KvCapacity capacity = KvCapacity.of(kvBytes, kv, in.blockSize(), maxLen);
         List<WhatIfRow> whatIf = WhatIfTable.build(shape, 1, budget, in.blockSize(), maxLen,
-                dtypes(kvd, auto, KvCacheDtype.Q8_0, KvCacheDtype.Q4_0));
+                dtypes(kvd, auto, KvCacheDType.Q8_0, KvCacheDType.Q4_0));
 
         List<String> notes = new ArrayList<>(commonNotes(shape, maxLen, capacity, budget));
         if (in.kvCacheDtype() != null && !CPU_KV_DTYPES.contains(in.kvCacheDtype())) {
@@ -178,7 +180,7 @@ public final class MemoryPlanner {
         return in.dtype() != null ? in.dtype() : WeightDtype.auto(shape.torchDtype());
     }
 
-    private static KvCacheDtype autoKv(ModelShape shape, WeightDtype wd) {
+    private static KvCacheDType autoKv(ModelShape shape, WeightDtype wd) {
         if (wd != null) return wd.activationType();
         return WeightDtype.auto(shape.torchDtype()).activationType();
     }
@@ -191,7 +193,7 @@ public final class MemoryPlanner {
         return source.isGguf() ? "GGUF tensors" : "config.json as " + wd;
     }
 
-    private static List<KvCacheDtype> dtypes(KvCacheDtype... types) {
+    private static List<KvCacheDType> dtypes(KvCacheDType... types) {
         return List.copyOf(new LinkedHashSet<>(List.of(types)));
     }
 

@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.List;
 
 /**
@@ -7,7 +9,7 @@ import java.util.List;
  * hold one value for every rank or one per rank.
  */
 public record PlanInputs(int tensorParallel, List<Long> deviceMemory, double utilization, WeightDtype dtype,
-                         KvCacheDtype kvCacheDtype, int blockSize, Integer maxModelLen, int maxNumBatchedTokens,
+                         KvCacheDType kvCacheDtype, int blockSize, Integer maxModelLen, int maxNumBatchedTokens,
                          RopeScaling ropeScaling, List<Long> kvCacheMemory, Long weightsMemory,
                          Long activationMemory, Long otherMemory) {
 
@@ -54,7 +56,7 @@ public record PlanInputs(int tensorParallel, List<Long> deviceMemory, double uti
         private List<Long> deviceMemory = List.of();
         private double utilization = DEFAULT_UTILIZATION;
         private WeightDtype dtype;
-        private KvCacheDtype kvCacheDtype;
+        private KvCacheDType kvCacheDtype;
         private int blockSize = DEFAULT_BLOCK_SIZE;
         private Integer maxModelLen;
         private int maxNumBatchedTokens = DEFAULT_MAX_NUM_BATCHED_TOKENS;
@@ -68,7 +70,7 @@ public record PlanInputs(int tensorParallel, List<Long> deviceMemory, double uti
         public Builder deviceMemory(long... perRank) { deviceMemory = boxed(perRank); return this; }
         public Builder utilization(double v) { utilization = v; return this; }
         public Builder dtype(WeightDtype v) { dtype = v; return this; }
-        public Builder kvCacheDtype(KvCacheDtype v) { kvCacheDtype = v; return this; }
+        public Builder kvCacheDtype(KvCacheDType v) { kvCacheDtype = v; return this; }
         public Builder blockSize(int v) { blockSize = v; return this; }
         public Builder maxModelLen(Integer v) { maxModelLen = v; return this; }
         public Builder maxNumBatchedTokens(int v) { maxNumBatchedTokens = v; return this; }

@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.Locale;
 
 /**
@@ -46,8 +48,8 @@ public enum WeightDtype {
     }
 
     /** The 16-bit type activations (and an {@code auto} KV cache) use with these weights. */
-    public KvCacheDtype activationType() {
-        return this == BF16 ? KvCacheDtype.BF16 : KvCacheDtype.FP16;
+    public KvCacheDType activationType() {
+        return this == BF16 ? KvCacheDType.BF16 : KvCacheDType.FP16;
     }
 
     /** Bytes per activation value on a GPU (16-bit activations whatever the weight storage). */

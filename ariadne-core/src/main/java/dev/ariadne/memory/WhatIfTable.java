@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -12,7 +14,7 @@ public final class WhatIfTable {
     }
 
     public static List<WhatIfRow> build(ModelShape m, int tp, MemoryBudget budget, int blockSize, int planLen,
-                                        List<KvCacheDtype> dtypes) {
+                                        List<KvCacheDType> dtypes) {
         TreeSet<Integer> lengths = new TreeSet<>(LENGTHS);
         lengths.add(planLen);
         List<WhatIfRow> rows = new ArrayList<>();
@@ -20,7 +22,7 @@ public final class WhatIfTable {
             String note = len > m.derivedMaxModelLen()
                     ? "beyond the model's " + ByteSize.count(m.derivedMaxModelLen()) + " positions: needs rope scaling"
                     : "";
-            for (KvCacheDtype dtype : dtypes) {
+            for (KvCacheDType dtype : dtypes) {
                 KvFootprint kv = KvFootprint.of(m, tp, dtype);
                 try {
                     kv.bytesPerToken();

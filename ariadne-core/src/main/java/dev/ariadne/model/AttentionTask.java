@@ -114,6 +114,14 @@ final class AttentionTask implements RangeTask {
         for (int q = 0; q < nq; q++) {
             int qBase = (t0 + q) * qDim + kvHead * group * hd;
             Arrays.fill(ws.att, qBase, qBase + group * hd, 0f);
+            // Keys stored rotated (H k) are scored by rotated queries; this block owns these query rows.
+            for (int g = 0; g < group; g++) {
+                rows.rotate(ws.q, qBase + g * hd, hd);
+                if (dca != null) {
+                    rows.rotate(ws.qInter, qBase + g * hd, hd);
+                    rows.rotate(ws.qSuccessive, qBase + g * hd, hd);
+                }
+            }
         }
         for (int tile = 0; tile < keys; tile += KEY_TILE) {
             int n = Math.min(KEY_TILE, keys - tile);
@@ -147,6 +155,7 @@ final class AttentionTask implements RangeTask {
             int qBase = (t0 + q) * qDim + kvHead * group * hd;
             for (int g = 0; g < group; g++) {
                 ops.scale(ws.att, qBase + g * hd, hd, 1f / l[q * group + g]);
+                rows.rotateBack(ws.att, qBase + g * hd, hd); // sum_j p_j R v_j rotated back
             }
         }
     }

@@ -19,13 +19,13 @@ class KvCacheSizingTest {
     private static KvCacheSizing seed(String kvMemory, int maxModelLen) {
         return KvCacheSizing.compute(new KvCacheBudgetInputs(ByteSize.parse("14.25GiB"), ByteSize.parse("1.40GiB"),
                 ByteSize.parse("0.20GiB"), new HostMemory(ByteSize.parse("21.66GiB"), 0, null), 0.93,
-                ByteSize.parse(kvMemory), NOT_GIVEN, 32, maxModelLen, 48, 1, 128, KvCacheDType.F16));
+                ByteSize.parse(kvMemory), NOT_GIVEN, 32, maxModelLen, 48, 1, 128, KvCacheDType.FP16));
     }
 
     /** Qwen3-0.6B: 28 layers, 8 KV heads x 128, f16, block 32, sized from {@code host} at utilization 0.9. */
     private static KvCacheBudgetInputs qwen3(HostMemory host, long weights, int maxModelLen, int override) {
         return new KvCacheBudgetInputs(weights, 50L << 20, 300L << 20, host, 0.9, NOT_GIVEN, override, 32,
-                maxModelLen, 28, 8, 128, KvCacheDType.F16);
+                maxModelLen, 28, 8, 128, KvCacheDType.FP16);
     }
 
     @Test
@@ -78,7 +78,7 @@ class KvCacheSizingTest {
     void theBudgetIsTheLimitTimesUtilizationLessWeightsActivationAndOther() {
         HostMemory cgroup = new HostMemory(64L << 30, 8L << 30, "/sys/fs/cgroup/memory.max");
         KvCacheSizing s = KvCacheSizing.compute(new KvCacheBudgetInputs(1L << 30, 256L << 20, 512L << 20, cgroup,
-                0.75, NOT_GIVEN, NOT_GIVEN, 16, 4_096, 28, 8, 128, KvCacheDType.F32));
+                0.75, NOT_GIVEN, NOT_GIVEN, 16, 4_096, 28, 8, 128, KvCacheDType.FP32));
         long expected = (6L << 30) - (1L << 30) - (256L << 20) - (512L << 20); // 8 GiB x 0.75 is exact
         assertEquals(expected, s.availableKvBytes());
         assertEquals(expected / (2L * 16 * 8 * 128 * 4) / 28, s.numBlocks());
@@ -161,7 +161,7 @@ class KvCacheSizingTest {
     void theUtilizationHintIsEnoughForOneRequest() {
         // 16 GiB at 0.2: 3.2 GiB less 1.35 GiB leaves too little for 131,072 tokens (14 GiB); the hint says what does
         KvCacheBudgetInputs in = new KvCacheBudgetInputs(1L << 30, 50L << 20, 300L << 20, HOST_16G, 0.2, NOT_GIVEN,
-                NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.F16);
+                NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.FP16);
         String m = assertThrows(InsufficientKvCacheException.class,
                 () -> KvCacheSizing.compute(in).requireFitsOneRequest()).getMessage();
         java.util.regex.Matcher hint = java.util.regex.Pattern.compile("\\((\\d\\.\\d\\d) would fit one request\\)")
@@ -169,31 +169,32 @@ class KvCacheSizingTest {
         assertTrue(hint.find(), m);
         double u = Double.parseDouble(hint.group(1));
         KvCacheBudgetInputs raised = new KvCacheBudgetInputs(1L << 30, 50L << 20, 300L << 20, HOST_16G, u, NOT_GIVEN,
-                NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.F16);
+                NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.FP16);
         assertTrue(KvCacheSizing.compute(raised).fitsOneRequest(), "utilization " + u);
         KvCacheBudgetInputs justBelow = new KvCacheBudgetInputs(1L << 30, 50L << 20, 300L << 20, HOST_16G, u - 0.01,
-                NOT_GIVEN, NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.F16);
+                NOT_GIVEN, NOT_GIVEN, 32, 131_072, 28, 8, 128, KvCacheDType.FP16);
         assertFalse(KvCacheSizing.compute(justBelow).fitsOneRequest(), "utilization " + (u - 0.01));
     }
 
     @Test
-    void everyEngineKvTypeMapsToThePlannersTypeOfTheSameWidth() {
+    void theEnginesPagesAreThePlannersPages() {
         for (KvCacheDType t : KvCacheDType.values()) {
-            assertEquals(t.bytesPerValue(), KvCacheDtype.of(t).vectorBytes(1), t.name());
+            KvCacheSizing s = KvCacheSizing.compute(new KvCacheBudgetInputs(1, 1, 1, HOST_16G, 0.9, 1L << 30,
+                    NOT_GIVEN, 16, 1_024, 2, 2, 64, t));
+            assertEquals(dev.ariadne.kv.PagedKvStorage.bytesPerBlock(2, 2, 64, 16, t), s.kv().blockBytes(16),
+                    t.label);
         }
-        assertEquals(KvCacheDtype.BF16, KvCacheDtype.of(KvCacheDType.BF16));
-        assertEquals(KvCacheDtype.FP16, KvCacheDtype.of(KvCacheDType.F16));
     }
 
     @Test
     void nonsenseInputsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new KvCacheBudgetInputs(1, 1, 1, HOST_16G, 1.5, NOT_GIVEN,
-                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.F16));
+                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.FP16));
         assertThrows(IllegalArgumentException.class, () -> new KvCacheBudgetInputs(1, 1, 1, HOST_16G, 0.9, -2,
-                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.F16));
+                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.FP16));
         assertThrows(IllegalArgumentException.class, () -> new KvCacheBudgetInputs(1, 1, 1, HOST_16G, 0.9, NOT_GIVEN,
-                0, 32, 1_024, 28, 8, 128, KvCacheDType.F16));
+                0, 32, 1_024, 28, 8, 128, KvCacheDType.FP16));
         assertThrows(IllegalArgumentException.class, () -> new KvCacheBudgetInputs(-1, 1, 1, HOST_16G, 0.9, NOT_GIVEN,
-                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.F16));
+                NOT_GIVEN, 32, 1_024, 28, 8, 128, KvCacheDType.FP16));
     }
 }

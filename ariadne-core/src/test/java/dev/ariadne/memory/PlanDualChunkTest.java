@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import org.junit.jupiter.api.Test;
 
 import static dev.ariadne.memory.PlanFixtures.config;
@@ -24,7 +26,7 @@ class PlanDualChunkTest {
 
     @Test
     void kvPerTokenIs192KiBInAllAnd24KiBPerRank() {
-        assertEquals(192 * 1024, KvFootprint.of(model.shape(), 1, KvCacheDtype.FP16).bytesPerToken());
+        assertEquals(192 * 1024, KvFootprint.of(model.shape(), 1, KvCacheDType.FP16).bytesPerToken());
         DevicePlan p = plan(0.85);
         assertEquals(24 * 1024, p.kv().bytesPerToken());
         assertEquals("24KiB", ByteSize.human(p.kv().bytesPerToken()));

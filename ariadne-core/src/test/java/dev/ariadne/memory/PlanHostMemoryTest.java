@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +60,7 @@ class PlanHostMemoryTest {
         RankBudget r = cpu.budget().smallest();
         assertEquals((long) Math.floor((16L << 30) * 0.9), r.requested());
         assertEquals(r.requested() - cpu.budget().nonKvBytes(), r.kv().bytes(), 1);
-        assertEquals(r.kv().bytes() / KvFootprint.of(qwen3.shape(), 1, KvCacheDtype.BF16).blockBytes(16),
+        assertEquals(r.kv().bytes() / KvFootprint.of(qwen3.shape(), 1, KvCacheDType.BF16).blockBytes(16),
                 cpu.capacity().numBlocks());
         assertTrue(cpu.capacity().fitsOneRequest());
     }

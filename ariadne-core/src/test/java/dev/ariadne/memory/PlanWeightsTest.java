@@ -1,5 +1,7 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.kv.KvCacheDType;
+
 import dev.ariadne.io.gguf.GGUFFile;
 import dev.ariadne.json.Json;
 import dev.ariadne.testing.SharedKit;
@@ -40,8 +42,8 @@ class PlanWeightsTest {
         long fromConfig = new WeightFootprint("", 1, ConfigTensors.of(hf.shape(), WeightDtype.BF16)).parameters();
         assertEquals(fromConfig, fromGguf);
         assertEquals(hf.shape().attention().kvHeads(), gguf.shape().attention().kvHeads());
-        assertEquals(KvFootprint.of(hf.shape(), 1, KvCacheDtype.FP16).bytesPerToken(),
-                KvFootprint.of(gguf.shape(), 1, KvCacheDtype.FP16).bytesPerToken());
+        assertEquals(KvFootprint.of(hf.shape(), 1, KvCacheDType.FP16).bytesPerToken(),
+                KvFootprint.of(gguf.shape(), 1, KvCacheDType.FP16).bytesPerToken());
     }
 
     @Test
@@ -65,7 +67,7 @@ class PlanWeightsTest {
         MlaShape mla = gguf.shape().attention().mla();
         assertEquals(128, mla.kvLoraRank());
         assertEquals(32, mla.qkRopeHeadDim());
-        assertEquals(3 * (128 + 32) * 2, KvFootprint.of(gguf.shape(), 1, KvCacheDtype.FP16).bytesPerToken());
+        assertEquals(3 * (128 + 32) * 2, KvFootprint.of(gguf.shape(), 1, KvCacheDType.FP16).bytesPerToken());
         // DeepSeek-V3 from its config: about 671B parameters (without the multi-token-prediction layer)
         long v3 = new WeightFootprint("", 1, ConfigTensors.of(config("DeepSeek-V3").shape(), WeightDtype.BF16))
                 .parameters();

@@ -30,7 +30,7 @@ class AttentionTaskTest {
         ModelConfig c = new ModelConfig(Architecture.QWEN3, 8, 64, 64, 1, HEADS, KV_HEADS, HD, 1e-6f, 10000,
                 RopeStyle.NEOX, 1024, false, -1, -1, null, null);
         KernelProvider kernels = vectorized ? KernelProvider.best() : KernelProvider.scalar();
-        KvRows rows = new KvRows(KvCacheDType.F32, kernels);
+        KvRows rows = new KvRows(KvCacheDType.FP32, kernels);
         SplittableRandom rnd = new SplittableRandom(7);
         int chunk = 40, chunkStart = 500, decodePos = 700;
         try (ContiguousKvCache a = filled(rows, chunkStart + chunk, rnd);
