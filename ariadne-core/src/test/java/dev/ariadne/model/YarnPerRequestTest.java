@@ -101,7 +101,7 @@ class YarnPerRequestTest {
         float[][] refA = shortRun.logits(), refB = longRun.logits();
         var c = llm.modelConfig();
         int vocab = c.vocabSize();
-        KvRows rows = new KvRows(KvCacheDType.F32, llm.kernels());
+        KvRows rows = new KvRows(KvCacheDType.FP32, llm.kernels());
         try (ComputePool pool = new ComputePool(2);
              ContiguousKvCache kvA = new ContiguousKvCache(c.numLayers(), c.numKvHeads(), c.headDim(), 1024, rows);
              ContiguousKvCache kvB = new ContiguousKvCache(c.numLayers(), c.numKvHeads(), c.headDim(), 1024, rows)) {
