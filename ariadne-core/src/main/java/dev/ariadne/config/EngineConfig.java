@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * @param dummyWeightType     weight type of dummy weights
  * @param seed                seed of dummy weights
  * @param threads             compute threads (--threads)
- * @param kvCacheDType        {@code auto}, f32, f16 or bf16
+ * @param kvCacheDType        {@code auto}, fp32, fp16, bf16, fp8, int8, q8_0 or q4_0 (see {@link dev.ariadne.kv.KvCacheDType})
  * @param maxModelLen         context limit per sequence; 0 = the model's stated context length
  * @param allowLongMaxModelLen allow maxModelLen beyond the model's stated context (vLLM's
  *                            VLLM_ALLOW_LONG_MAX_MODEL_LEN; llama-perplexity only warns)
