@@ -8,27 +8,35 @@ import java.util.Locale;
  */
 public enum Architecture {
     /** Llama 2/3 and stories260K: no biases, no q/k norm. */
-    LLAMA("llama", false, false),
+    LLAMA("llama", "llama", false, false, false),
     /** Qwen2 / Qwen2.5: q/k/v projection biases. */
-    QWEN2("qwen2", true, false),
+    QWEN2("qwen2", "qwen2", true, false, false),
     /** Qwen3 dense: per-head RMSNorm on q and k, head_dim independent of the hidden size. */
-    QWEN3("qwen3", false, true);
+    QWEN3("qwen3", "qwen3", false, true, false),
+    /** Qwen3-MoE: Qwen3 attention; every layer's MLP is routed top-k SwiGLU experts, no shared expert. */
+    QWEN3MOE("qwen3moe", "qwen3_moe", false, true, true);
 
     public final String ggufName;
+    /** The Hugging Face {@code model_type}. */
+    public final String hfName;
     public final boolean qkvBias;
     public final boolean qkNorm;
+    /** Mixture-of-experts MLP ({@link MoeConfig}). */
+    public final boolean moe;
 
-    Architecture(String ggufName, boolean qkvBias, boolean qkNorm) {
+    Architecture(String ggufName, String hfName, boolean qkvBias, boolean qkNorm, boolean moe) {
         this.ggufName = ggufName;
+        this.hfName = hfName;
         this.qkvBias = qkvBias;
         this.qkNorm = qkNorm;
+        this.moe = moe;
     }
 
     /** The architecture named {@code name} (GGUF architecture or HF model_type), or null if unknown. */
     public static Architecture byName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         for (Architecture a : values()) {
-            if (a.ggufName.equals(n)) {
+            if (a.ggufName.equals(n) || a.hfName.equals(n)) {
                 return a;
             }
         }

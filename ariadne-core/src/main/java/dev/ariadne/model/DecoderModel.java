@@ -31,7 +31,8 @@ public final class DecoderModel {
     private final AttentionTask attention;
     private final int maxContext;
     private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
-    private final MatMul.Group[] gateUp;  // per layer: wGate, wUp -> gate, up
+    private final MatMul.Group[] gateUp;  // per layer: wGate, wUp -> gate, up (null in a MoE layer)
+    private final MoeBlock moe;           // the mixture-of-experts MLP, or null for a dense model
     private final ForwardBatch single;    // the one-sequence batch of the convenience forward
 
     /**
@@ -59,8 +60,13 @@ public final class DecoderModel {
         for (int l = 0; l < c.numLayers(); l++) {
             LayerWeights lw = w.layers()[l];
             qkv[l] = new MatMul.Group(new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {ws.q, ws.k, ws.v});
-            gateUp[l] = new MatMul.Group(new Linear[] {lw.wGate(), lw.wUp()}, new float[][] {ws.gate, ws.up});
+            if (lw.moe() == null) {
+                gateUp[l] = new MatMul.Group(new Linear[] {lw.wGate(), lw.wUp()}, new float[][] {ws.gate, ws.up});
+            }
         }
+        this.moe = c.moe() == null ? null : new MoeBlock(c.moe(), c.hiddenSize(),
+                java.util.Arrays.stream(w.layers()).map(LayerWeights::moe).toArray(MoeWeights[]::new), matmul, ops,
+                maxTokens);
     }
 
     public ModelConfig config() {
@@ -77,7 +83,7 @@ public final class DecoderModel {
 
     /** Bytes of the activation buffers this model preallocated (the activation peak of a step). */
     public long workspaceBytes() {
-        return ws.bytes() + matmul.bytes();
+        return ws.bytes() + matmul.bytes() + (moe != null ? moe.bytes() : 0);
     }
 
     /** Bytes of the Dual Chunk Attention buffers within {@link #workspaceBytes()}; 0 without DCA. */
@@ -253,6 +259,10 @@ public final class DecoderModel {
         int f = c.intermediateSize();
         for (int t = 0; t < count; t++) {
             ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.ffnNorm(), h, c.rmsNormEps());
+        }
+        if (lw.moe() != null) {
+            moe.apply(layer, ws.xb, ws.x, count);
+            return;
         }
         matmul.apply(gateUp[layer], ws.xb, h, count);
         ops.swiGlu(ws.gate, 0, ws.up, 0, count * f);

@@ -17,9 +17,10 @@ import dev.ariadne.tensor.Linear;
  * @param kNorm    [headDim] or null
  * @param wo       [hidden, numHeads * headDim]
  * @param ffnNorm  [hidden]
- * @param wGate    [intermediate, hidden]
- * @param wUp      [intermediate, hidden]
- * @param wDown    [hidden, intermediate]
+ * @param wGate    [intermediate, hidden]; null in a mixture-of-experts layer
+ * @param wUp      [intermediate, hidden]; null in a mixture-of-experts layer
+ * @param wDown    [hidden, intermediate]; null in a mixture-of-experts layer
+ * @param moe      the router and experts in place of the dense MLP, or null
  */
 public record LayerWeights(
         float[] attnNorm,
@@ -28,5 +29,18 @@ public record LayerWeights(
         float[] qNorm, float[] kNorm,
         Linear wo,
         float[] ffnNorm,
-        Linear wGate, Linear wUp, Linear wDown) {
+        Linear wGate, Linear wUp, Linear wDown,
+        MoeWeights moe) {
+
+    /** Bytes of the linear weights (the norms and biases not included). */
+    long linearBytes() {
+        long b = wq.byteSize() + wk.byteSize() + wv.byteSize() + wo.byteSize();
+        return b + (moe != null ? moe.bytes() : wGate.byteSize() + wUp.byteSize() + wDown.byteSize());
+    }
+
+    /** Bytes of linear weights a token reads: attention, and the dense MLP or the router and {@code used} experts. */
+    long activeBytes(int used) {
+        long b = wq.byteSize() + wk.byteSize() + wv.byteSize() + wo.byteSize();
+        return b + (moe != null ? moe.activeBytes(used) : wGate.byteSize() + wUp.byteSize() + wDown.byteSize());
+    }
 }

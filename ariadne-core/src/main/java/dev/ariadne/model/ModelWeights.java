@@ -39,13 +39,14 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
         return layers[0].wq().type();
     }
 
-    /** Bytes of weights read per decoded token (all linear weights plus one embedding row). */
+    /**
+     * Bytes of weights read per decoded token (all linear weights plus one embedding row; of a mixture of experts,
+     * the router and the experts one token runs).
+     */
     public long bytesPerToken() {
         long b = output.byteSize() + tokenEmbedding.rowBytes();
-        for (LayerWeights l : layers) {
-            b += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
-                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
-        }
+        int used = config.moe() != null ? config.moe().expertsUsed() : 0;
+        for (LayerWeights l : layers) b += l.activeBytes(used);
         return b;
     }
 
@@ -54,8 +55,7 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
         long b = tokenEmbedding.byteSize() + (output != tokenEmbedding ? output.byteSize() : 0)
                 + 4L * outputNorm.length;
         for (LayerWeights l : layers) {
-            b += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
-                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
+            b += l.linearBytes();
             b += 4L * (l.attnNorm().length + l.ffnNorm().length);
         }
         return b;
@@ -78,6 +78,7 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
             LayerWeights[] layers = new LayerWeights[c.numLayers()];
             Architecture a = c.architecture();
             for (int l = 0; l < layers.length; l++) {
+                boolean moe = c.moe() != null;
                 layers[l] = new LayerWeights(
                         vector(TensorNames.layer(l, "attn_norm.weight"), h),
                         linear(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h),
@@ -90,13 +91,45 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
                         a.qkNorm ? vector(TensorNames.layer(l, "attn_k_norm.weight"), c.headDim()) : null,
                         linear(TensorNames.layer(l, "attn_output.weight"), h, c.qDim()),
                         vector(TensorNames.layer(l, "ffn_norm.weight"), h),
-                        linear(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h),
-                        linear(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h),
-                        linear(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize()));
+                        moe ? null : linear(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h),
+                        moe ? null : linear(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h),
+                        moe ? null : linear(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize()),
+                        moe ? moe(l) : null);
             }
             float[] outputNorm = vector("output_norm.weight", h);
             Linear output = c.tiedEmbeddings() ? embedding : linear("output.weight", c.vocabSize(), h);
             return new ModelWeights(c, embedding, layers, outputNorm, output);
+        }
+
+        /** Layer l's router and experts: slices of the stacked GGUF tensors, or one tensor per expert (HF). */
+        private MoeWeights moe(int l) {
+            int h = c.hiddenSize();
+            int experts = c.moe().experts();
+            int f = c.moe().expertIntermediate();
+            Linear router = linear(TensorNames.layer(l, "ffn_gate_inp.weight"), experts, h);
+            return new MoeWeights(router, experts(l, "ffn_gate", f, h), experts(l, "ffn_up", f, h),
+                    experts(l, "ffn_down", h, f));
+        }
+
+        /** Every expert's {@code [rows, cols]} matrix of one projection. */
+        private Linear[] experts(int l, String projection, int rows, int cols) {
+            int experts = c.moe().experts();
+            Linear[] out = new Linear[experts];
+            var stacked = source.find(TensorNames.layer(l, projection + "_exps.weight"));
+            if (stacked.isEmpty()) {
+                for (int e = 0; e < experts; e++) out[e] = linear(TensorNames.expert(l, projection, e), rows, cols);
+                return out;
+            }
+            // [cols, rows, experts] fastest first: expert e's rows are one contiguous slice, a matrix of its own.
+            WeightTensor t = stacked.get();
+            checkShape(t, cols, rows, experts);
+            RowKernel k = kernel(t);
+            long bytes = rows * t.rowBytes();
+            for (int e = 0; e < experts; e++) {
+                out[e] = new Linear(t.name() + "[" + e + "]", t.type(), k, t.data().asSlice(e * bytes, bytes), rows,
+                        cols, t.rowBytes());
+            }
+            return out;
         }
 
         private Linear linear(String name, int rows, int cols) {

@@ -14,7 +14,7 @@ final class Workspace {
     final float[] k;       // [maxTokens, kvHeads * headDim]
     final float[] v;       // [maxTokens, kvHeads * headDim]
     final float[] att;     // [maxTokens, heads * headDim] attention output
-    final float[] gate;    // [maxTokens, intermediate]
+    final float[] gate;    // [maxTokens, intermediate] dense MLP ([0] with a mixture of experts: MoeBlock's own)
     final float[] up;      // [maxTokens, intermediate]
     final float[] cos;     // [maxTokens, headDim / 2]
     final float[] sin;     // [maxTokens, headDim / 2]
@@ -32,8 +32,9 @@ final class Workspace {
         k = new float[maxTokens * c.kvDim()];
         v = new float[maxTokens * c.kvDim()];
         att = new float[maxTokens * c.qDim()];
-        gate = new float[maxTokens * c.intermediateSize()];
-        up = new float[maxTokens * c.intermediateSize()];
+        int ffn = c.moe() != null ? 0 : c.intermediateSize();
+        gate = new float[maxTokens * ffn];
+        up = new float[maxTokens * ffn];
         cos = new float[maxTokens * c.headDim() / 2];
         sin = new float[maxTokens * c.headDim() / 2];
         boolean dca = c.dualChunk() != null;

@@ -42,20 +42,31 @@ class GreedyContinuationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
     void continuationMatchesLlamaCpp(Reference.Entry e) {
-        LLM llm = models.get(e.model(), ReferenceModels.isF32(e) ? "f32" : "auto");
+        check(models.get(e.model(), ReferenceModels.isF32(e) ? "f32" : "auto"), e, ReferenceModels.isF32(e));
+    }
+
+    /**
+     * {@code llm}'s greedy continuation of {@code e}'s prompt against llama.cpp's: identical when {@code exact},
+     * else identical until a first divergence where each side's token is in the other's top 5.
+     */
+    static void check(LLM llm, Reference.Entry e, boolean exact) {
         int[] expected = e.greedy();
         int vocab = llm.modelConfig().vocabSize();
         // Our logits for every continuation step, to check llama.cpp's token against our top 5 at a divergence:
         // score prompt + our continuation in one pass (teacher forcing, as the reference's top-5 lists were made).
         Generation g = llm.generate(e.promptIds(), SamplingParams.greedy(expected.length), (i, t) -> { });
         int[] ours = g.outputIds();
-        if (ReferenceModels.isF32(e)) {
+        if (exact) {
             assertArrayEquals(expected, ours, e + ": F32 continuation differs");
+            System.out.printf("%-28s identical (%d tokens)%n", e, ours.length);
             return;
         }
         int k = 0;
         while (k < expected.length && ours[k] == expected[k]) k++;
-        if (k == expected.length) return;
+        if (k == expected.length) {
+            System.out.printf("%-28s identical (%d tokens)%n", e, ours.length);
+            return;
+        }
         int[] refTop5 = e.top5()[k];
         assertTrue(contains(refTop5, ours[k]), e + ": diverged at " + k + " with " + ours[k]
                 + ", not in llama.cpp's top 5 " + Arrays.toString(refTop5));

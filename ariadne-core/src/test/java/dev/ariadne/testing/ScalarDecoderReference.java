@@ -42,6 +42,8 @@ public final class ScalarDecoderReference {
     /** Logits {@code [n][vocab]} at every position of {@code tokens}. */
     public double[][] logits(int[] tokens) {
         int n = tokens.length, h = c.hiddenSize();
+        routingMargins = new double[n];
+        java.util.Arrays.fill(routingMargins, Double.POSITIVE_INFINITY);
         double[][] x = new double[n][];
         for (int t = 0; t < n; t++) x[t] = row(w.tokenEmbedding(), tokens[t]);
         for (LayerWeights lw : w.layers()) {
@@ -59,6 +61,11 @@ public final class ScalarDecoderReference {
             double[][] o = matmul(lw.wo(), att, null);
             for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += o[t][i];
             for (int t = 0; t < n; t++) xb[t] = rmsNorm(x[t], lw.ffnNorm());
+            if (lw.moe() != null) {
+                double[][] y = moe(lw.moe(), xb);
+                for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += y[t][i];
+                continue;
+            }
             double[][] gate = matmul(lw.wGate(), xb, null), up = matmul(lw.wUp(), xb, null);
             for (int t = 0; t < n; t++) {
                 for (int i = 0; i < gate[t].length; i++) {
@@ -72,6 +79,49 @@ public final class ScalarDecoderReference {
         double[][] normed = new double[n][];
         for (int t = 0; t < n; t++) normed[t] = rmsNorm(x[t], w.outputNorm());
         return matmul(w.output(), normed, null);
+    }
+
+    /**
+     * Per position of the last {@link #logits} call, the smallest gap over the MoE layers between the router
+     * probabilities of the last chosen and the first unchosen expert: how close the position came to another
+     * choice of experts (infinite for a dense model).
+     */
+    public double[] routingMargins() {
+        return routingMargins;
+    }
+
+    private double[] routingMargins;
+
+    /** Softmax routing, top-k (renormalized when norm_topk_prob), every chosen expert's SwiGLU MLP, weighted sum. */
+    private double[][] moe(dev.ariadne.model.MoeWeights mw, double[][] xb) {
+        var m = c.moe();
+        double[][] logits = matmul(mw.router(), xb, null);
+        double[][] y = new double[xb.length][c.hiddenSize()];
+        for (int t = 0; t < xb.length; t++) {
+            double max = java.util.Arrays.stream(logits[t]).max().orElseThrow();
+            double[] p = new double[m.experts()];
+            double sum = 0;
+            for (int e = 0; e < p.length; e++) sum += p[e] = Math.exp(logits[t][e] - max);
+            Integer[] order = new Integer[p.length];
+            for (int e = 0; e < p.length; e++) order[e] = e;
+            java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : a - b);
+            int k = m.expertsUsed();
+            if (k < p.length) {
+                routingMargins[t] = Math.min(routingMargins[t], (p[order[k - 1]] - p[order[k]]) / sum);
+            }
+            double chosen = 0;
+            for (int i = 0; i < k; i++) chosen += p[order[i]] / sum;
+            for (int i = 0; i < k; i++) {
+                int e = order[i];
+                double weight = p[e] / sum / (m.normTopK() ? chosen : 1);
+                double[][] in = {xb[t]};
+                double[] gate = matmul(mw.gate()[e], in, null)[0], up = matmul(mw.up()[e], in, null)[0];
+                for (int j = 0; j < gate.length; j++) gate[j] = gate[j] / (1 + Math.exp(-gate[j])) * up[j];
+                double[] down = matmul(mw.down()[e], new double[][] {gate}, null)[0];
+                for (int j = 0; j < down.length; j++) y[t][j] += weight * down[j];
+            }
+        }
+        return y;
     }
 
     private double[][] attention(double[][] q, double[][] k, double[][] v, int n) {

@@ -58,12 +58,22 @@ public final class DummyModelSource implements ModelSource {
             s.matrix(TensorNames.layer(l, "attn_k.weight"), c.kvDim(), h, format.quantizer(), ls + 1, pool);
             s.matrix(TensorNames.layer(l, "attn_v.weight"), c.kvDim(), h, format.quantizer(), ls + 2, pool);
             s.matrix(TensorNames.layer(l, "attn_output.weight"), h, c.qDim(), format.quantizer(), ls + 3, pool);
-            s.matrix(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h, format.quantizer(), ls + 4,
-                    pool);
-            s.matrix(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h, format.quantizer(), ls + 5,
-                    pool);
-            s.matrix(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize(), format.quantizer(), ls + 6,
-                    pool);
+            if (c.moe() != null) {
+                // As llama-quantize leaves them: the router in F32, the experts stacked [cols, rows, experts].
+                int e = c.moe().experts(), f = c.moe().expertIntermediate();
+                s.matrix(TensorNames.layer(l, "ffn_gate_inp.weight"), e, h, WeightFormat.of(GGMLType.F32).quantizer(),
+                        ls + 7, pool);
+                s.stacked(TensorNames.layer(l, "ffn_gate_exps.weight"), e, f, h, format.quantizer(), ls + 4, pool);
+                s.stacked(TensorNames.layer(l, "ffn_up_exps.weight"), e, f, h, format.quantizer(), ls + 5, pool);
+                s.stacked(TensorNames.layer(l, "ffn_down_exps.weight"), e, h, f, format.quantizer(), ls + 6, pool);
+            } else {
+                s.matrix(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h, format.quantizer(), ls + 4,
+                        pool);
+                s.matrix(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h, format.quantizer(), ls + 5,
+                        pool);
+                s.matrix(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize(), format.quantizer(), ls + 6,
+                        pool);
+            }
             if (c.architecture().qkvBias) {
                 s.constant(TensorNames.layer(l, "attn_q.bias"), c.qDim(), 0f);
                 s.constant(TensorNames.layer(l, "attn_k.bias"), c.kvDim(), 0f);
@@ -75,6 +85,13 @@ public final class DummyModelSource implements ModelSource {
             }
         }
         return s;
+    }
+
+    /** {@code experts} matrices of [rows, cols] in one tensor, ne = [cols, rows, experts] as GGUF stacks experts. */
+    private void stacked(String name, int experts, int rows, int cols, Quantizer q, long seed, ComputePool pool) {
+        matrix(name, experts * rows, cols, q, seed, pool);
+        WeightTensor t = tensors.get(name);
+        tensors.put(name, new WeightTensor(name, t.type(), new long[] {cols, rows, experts}, t.data(), t.origin()));
     }
 
     private void matrix(String name, int rows, int cols, Quantizer q, long seed, ComputePool pool) {

@@ -2,6 +2,7 @@ package dev.ariadne.io.gguf;
 
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.MoeConfig;
 import dev.ariadne.config.RopeStyle;
 import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.io.ModelSource;
@@ -66,11 +67,13 @@ public final class GGUFModelSource implements ModelSource {
                     + ", expected [" + hidden + ", vocab]");
         }
         try {
+            MoeConfig moe = arch.moe ? moe(f, p) : null;
             return new ModelConfig(
                     arch,
                     Math.toIntExact(embd.ne()[1]),
                     hidden,
-                    f.getInt(p + "feed_forward_length"),
+                    moe != null ? f.getInt(p + "feed_forward_length", moe.expertIntermediate())
+                            : f.getInt(p + "feed_forward_length"),
                     f.getInt(p + "block_count"),
                     heads,
                     f.getInt(p + "attention.head_count_kv", heads),
@@ -83,10 +86,20 @@ public final class GGUFModelSource implements ModelSource {
                     tokenId(f, "tokenizer.ggml.bos_token_id"),
                     tokenId(f, "tokenizer.ggml.eos_token_id"),
                     ropeScaling(f, p),
-                    null); // GGUF has no Dual Chunk Attention keys (llama.cpp lacks DCA): --hf-overrides gives it
+                    null, // GGUF has no Dual Chunk Attention keys (llama.cpp lacks DCA): --hf-overrides gives it
+                    moe);
         } catch (IllegalArgumentException e) {
             throw f.error(e.getMessage());
         }
+    }
+
+    /**
+     * llama.cpp's qwen3moe keys: {@code expert_count}, {@code expert_used_count}, {@code expert_feed_forward_length};
+     * llama.cpp always renormalizes qwen3moe's top-k weights (its converter writes no norm_topk_prob key).
+     */
+    private static MoeConfig moe(GGUFFile f, String p) {
+        return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"),
+                f.getInt(p + "expert_feed_forward_length"), true);
     }
 
     /**

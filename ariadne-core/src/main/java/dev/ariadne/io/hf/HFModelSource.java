@@ -3,6 +3,7 @@ package dev.ariadne.io.hf;
 import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.MoeConfig;
 import dev.ariadne.config.RopeStyle;
 import dev.ariadne.config.RotaryScaling;
 import dev.ariadne.io.ModelFileException;
@@ -112,6 +113,7 @@ public final class HFModelSource implements ModelSource {
             int hidden = c.getInt("hidden_size");
             int heads = c.getInt("num_attention_heads");
             int headDim = c.getInt("head_dim", hidden / heads);
+            MoeConfig moe = arch.moe ? moe(c) : null;
             return new ModelConfig(
                     arch,
                     c.getInt("vocab_size"),
@@ -131,12 +133,33 @@ public final class HFModelSource implements ModelSource {
                     firstId(c, "eos_token_id"),
                     ropeScaling(c),
                     c.has("dual_chunk_attention_config")
-                            ? DcaConfig.from(c.getObject("dual_chunk_attention_config")) : null);
+                            ? DcaConfig.from(c.getObject("dual_chunk_attention_config")) : null,
+                    moe);
         } catch (JsonException | IllegalArgumentException e) {
             if (e instanceof ModelFileException) throw e;
             String msg = e.getMessage();
             throw new ModelFileException(msg.startsWith(configPath.toString()) ? msg : configPath + ": " + msg, e);
         }
+    }
+
+    /**
+     * Qwen3-MoE's {@code num_experts}, {@code num_experts_per_tok}, {@code moe_intermediate_size},
+     * {@code norm_topk_prob}. Dense layers among sparse ones ({@code mlp_only_layers}, {@code decoder_sparse_step}
+     * above 1) are not supported and say so.
+     */
+    private static MoeConfig moe(JsonObject c) {
+        Object dense = c.raw("mlp_only_layers");
+        if (dense instanceof List<?> l && !l.isEmpty()) {
+            throw new IllegalArgumentException("mlp_only_layers " + l + " (dense layers in a "
+                    + "mixture-of-experts model) is not supported");
+        }
+        int step = c.getInt("decoder_sparse_step", 1);
+        if (step != 1) {
+            throw new IllegalArgumentException("decoder_sparse_step " + step + " (dense layers in a "
+                    + "mixture-of-experts model) is not supported");
+        }
+        return new MoeConfig(c.getInt("num_experts"), c.getInt("num_experts_per_tok"),
+                c.getInt("moe_intermediate_size"), c.getBoolean("norm_topk_prob", false));
     }
 
     /** {@code rope_scaling}, or transformers v5's {@code rope_parameters} (which also carries {@code rope_theta}). */

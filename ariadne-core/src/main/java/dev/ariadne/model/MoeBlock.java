@@ -1,0 +1,153 @@
+package dev.ariadne.model;
+
+import dev.ariadne.config.MoeConfig;
+import dev.ariadne.tensor.Linear;
+import dev.ariadne.tensor.ops.ElementOps;
+import dev.ariadne.tensor.ops.MatMul;
+
+/**
+ * The mixture-of-experts MLP of a step's tokens (Qwen3-MoE), dispatched by expert rather than by token:
+ *
+ * <pre>
+ *   route:   logits[t] = router @ xb[t]; p = softmax(logits[t]); top-k experts of p (ties: lower id),
+ *            weights p_i (divided by their sum when norm_topk_prob)
+ *   group:   counting sort of the (token, expert) pairs by expert
+ *              slot:   0    1    2  |  3    4  |  5 ...       slotToken = token of each slot
+ *              expert: [--- e0 ---] | [- e2 -] | [ e3 ...     expertStart[e] .. expertStart[e + 1]
+ *   run:     per active expert, once: gather its tokens' rows of xb, gate/up (one matrix-matrix dispatch over
+ *            its n tokens), SwiGLU, down, then x[token] += weight * y[slot]
+ * </pre>
+ *
+ * Experts are visited in id order, so a token's sum over its experts has the same order whatever else is in the
+ * step. All buffers are allocated once for {@code maxTokens} tokens.
+ */
+final class MoeBlock {
+    private final MoeConfig m;
+    private final int hidden;
+    private final MatMul matmul;
+    private final ElementOps ops;
+    private final MoeWeights[] layers;
+    private final MatMul.Group[][] gateUp; // [layer][expert]: gate_e, up_e -> gate, up
+
+    private final float[] routerLogits; // [maxTokens, experts]   router logits, then probabilities
+    private final int[] chosen;         // [maxTokens, used]      a token's experts
+    private final float[] chosenWeight; // [maxTokens, used]      and their weights
+    private final int[] expertStart;    // [experts + 1]          slots of expert e: [start[e], start[e + 1])
+    private final int[] fill;           // [experts]              next free slot of each expert while grouping
+    private final int[] slotToken;      // [maxTokens * used]     token of each slot, grouped by expert
+    private final float[] slotWeight;   // [maxTokens * used]     its routing weight
+    private final float[] xg;           // [maxTokens, hidden]    one expert's gathered inputs
+    private final float[] gate;         // [maxTokens, F]         its gate projections, then SwiGLU
+    private final float[] up;           // [maxTokens, F]
+    private final float[] yg;           // [maxTokens, hidden]    its outputs
+
+    MoeBlock(MoeConfig m, int hidden, MoeWeights[] layers, MatMul matmul, ElementOps ops, int maxTokens) {
+        this.m = m;
+        this.hidden = hidden;
+        this.matmul = matmul;
+        this.ops = ops;
+        this.layers = layers;
+        int e = m.experts(), k = m.expertsUsed(), f = m.expertIntermediate();
+        routerLogits = new float[maxTokens * e];
+        chosen = new int[maxTokens * k];
+        chosenWeight = new float[maxTokens * k];
+        expertStart = new int[e + 1];
+        fill = new int[e];
+        slotToken = new int[maxTokens * k];
+        slotWeight = new float[maxTokens * k];
+        xg = new float[maxTokens * hidden];
+        gate = new float[maxTokens * f];
+        up = new float[maxTokens * f];
+        yg = new float[maxTokens * hidden];
+        gateUp = new MatMul.Group[layers.length][];
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l] == null) continue;
+            gateUp[l] = new MatMul.Group[e];
+            for (int j = 0; j < e; j++) {
+                gateUp[l][j] = new MatMul.Group(new Linear[] {layers[l].gate()[j], layers[l].up()[j]},
+                        new float[][] {gate, up});
+            }
+        }
+    }
+
+    /** Bytes of the scratch buffers. */
+    long bytes() {
+        return 4L * (routerLogits.length + chosen.length + chosenWeight.length + expertStart.length + fill.length
+                + slotToken.length + slotWeight.length + xg.length + gate.length + up.length + yg.length);
+    }
+
+    /**
+     * Adds layer {@code layer}'s MoE output for tokens {@code [0, count)} to the residual stream:
+     * {@code x[t] += sum_i weight_i * expert_i(xb[t])}.
+     *
+     * @param xb [count, hidden] the normed inputs
+     * @param x  [count, hidden] the residual stream
+     */
+    void apply(int layer, float[] xb, float[] x, int count) {
+        MoeWeights w = layers[layer];
+        int e = m.experts();
+        matmul.apply(w.router(), xb, hidden, count, routerLogits, e, 0);
+        for (int t = 0; t < count; t++) route(t);
+        group(count);
+        int f = m.expertIntermediate();
+        for (int j = 0; j < e; j++) {
+            int from = expertStart[j], n = expertStart[j + 1] - from;
+            if (n == 0) continue;
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(xb, slotToken[from + i] * hidden, xg, i * hidden, hidden);
+            }
+            matmul.apply(gateUp[layer][j], xg, hidden, n);
+            ops.swiGlu(gate, 0, up, 0, n * f);
+            matmul.apply(w.down()[j], gate, f, n, yg, hidden, 0);
+            for (int i = 0; i < n; i++) {
+                ops.axpy(slotWeight[from + i], yg, i * hidden, x, slotToken[from + i] * hidden, hidden);
+            }
+        }
+    }
+
+    /** Softmax over token t's router logits, its top-k experts and their (renormalized) weights. */
+    private void route(int t) {
+        int e = m.experts(), k = m.expertsUsed();
+        int o = t * e;
+        float max = ops.max(routerLogits, o, e);
+        float sum = 0;
+        for (int j = 0; j < e; j++) {
+            float p = (float) Math.exp(routerLogits[o + j] - max);
+            routerLogits[o + j] = p;
+            sum += p;
+        }
+        float chosenSum = 0;
+        for (int i = 0; i < k; i++) {
+            int best = -1;
+            for (int j = 0; j < e; j++) {
+                if (routerLogits[o + j] >= 0 && (best < 0 || routerLogits[o + j] > routerLogits[o + best])) best = j;
+            }
+            float p = routerLogits[o + best] / sum;
+            routerLogits[o + best] = -1; // taken
+            chosen[t * k + i] = best;
+            chosenWeight[t * k + i] = p;
+            chosenSum += p;
+        }
+        if (m.normTopK()) {
+            for (int i = 0; i < k; i++) chosenWeight[t * k + i] /= chosenSum;
+        }
+    }
+
+    /** Counting sort of the step's (token, expert) pairs by expert; tokens stay in order within an expert. */
+    private void group(int count) {
+        int e = m.experts(), k = m.expertsUsed();
+        java.util.Arrays.fill(expertStart, 0);
+        for (int s = 0; s < count * k; s++) expertStart[chosen[s] + 1]++;
+        for (int j = 0; j < e; j++) {
+            expertStart[j + 1] += expertStart[j];
+            fill[j] = expertStart[j];
+        }
+        for (int t = 0; t < count; t++) {
+            for (int i = 0; i < k; i++) {
+                int slot = fill[chosen[t * k + i]]++;
+                slotToken[slot] = t;
+                slotWeight[slot] = chosenWeight[t * k + i];
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ariadne.model;
+
+import dev.ariadne.tensor.Linear;
+
+/**
+ * One layer's mixture-of-experts MLP: the router and every expert's SwiGLU projections. A GGUF file stacks the
+ * experts in one 3-D tensor per projection ({@code ffn_gate_exps ne = [hidden, F, E]}); expert e is then a view of
+ * slice e of the mapped tensor, no copy. A Hugging Face file has one tensor per expert.
+ *
+ * @param router [experts, hidden]     router logits = router @ x (GGUF ffn_gate_inp, HF mlp.gate)
+ * @param gate   [experts] of [F, hidden]  F = expert feed-forward length
+ * @param up     [experts] of [F, hidden]
+ * @param down   [experts] of [hidden, F]
+ */
+public record MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down) {
+
+    public int experts() {
+        return gate.length;
+    }
+
+    /** Bytes of the router and all experts. */
+    public long bytes() {
+        long b = router.byteSize();
+        for (int e = 0; e < gate.length; e++) b += expertBytes(e);
+        return b;
+    }
+
+    /** Bytes a token reads: the router and {@code used} experts (expert 0's size; all are alike). */
+    public long activeBytes(int used) {
+        return router.byteSize() + used * expertBytes(0);
+    }
+
+    private long expertBytes(int e) {
+        return gate[e].byteSize() + up[e].byteSize() + down[e].byteSize();
+    }
+}
