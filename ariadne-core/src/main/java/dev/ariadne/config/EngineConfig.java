@@ -26,11 +26,14 @@ import java.nio.file.Path;
  *                            '{"dual_chunk_attention_config": {...}}'}); null keeps the model's
  * @param ropeScalingMode     whether the rope scaling applies to every request or, for YaRN, only to those longer
  *                            than the original context ({@code --rope-scaling-mode}); null is STATIC
+ * @param mlaAbsorbPrefill    latent attention (DeepSeek): prefill attends through the cached latent as decode does,
+ *                            instead of decompressing per-head keys and values ({@code --mla-absorb-prefill})
  */
 public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
                            String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen,
                            int maxNumBatchedTokens, CacheConfig cache, SchedulingConfig scheduling,
-                           RotaryScaling ropeScaling, DcaConfig dualChunk, RopeScalingMode ropeScalingMode) {
+                           RotaryScaling ropeScaling, DcaConfig dualChunk, RopeScalingMode ropeScalingMode,
+                           boolean mlaAbsorbPrefill) {
 
     public EngineConfig {
         if (model == null) {
@@ -57,43 +60,64 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
                         CacheConfig cache, SchedulingConfig scheduling, RotaryScaling ropeScaling,
                         DcaConfig dualChunk) {
         this(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen, allowLongMaxModelLen,
-                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, RopeScalingMode.STATIC);
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, RopeScalingMode.STATIC, false);
     }
 
     public static EngineConfig defaults(Path model) {
         return new EngineConfig(model, "auto", GGMLType.Q8_0, 0, Runtime.getRuntime().availableProcessors(),
                 "auto", 0, false, 512, CacheConfig.defaults(), SchedulingConfig.defaults(), null, null,
-                RopeScalingMode.STATIC);
+                RopeScalingMode.STATIC, false);
+    }
+
+    /** As the canonical constructor, with prefill decompressing latent attention (the default). */
+    public EngineConfig(Path model, String loadFormat, GGMLType dummyWeightType, long seed, int threads,
+                        String kvCacheDType, int maxModelLen, boolean allowLongMaxModelLen, int maxNumBatchedTokens,
+                        CacheConfig cache, SchedulingConfig scheduling, RotaryScaling ropeScaling,
+                        DcaConfig dualChunk, RopeScalingMode ropeScalingMode) {
+        this(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen, allowLongMaxModelLen,
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode, false);
+    }
+
+    public EngineConfig withMlaAbsorbPrefill(boolean absorb) {
+        return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                absorb);
     }
 
     public EngineConfig withThreads(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, n, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withKvCacheDType(String dtype) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, dtype, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withMaxModelLen(int len, boolean allowLong) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, len, allowLong,
-                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
+                maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withMaxNumBatchedTokens(int n) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, n, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, n, cache, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withCache(CacheConfig c) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, c, scheduling, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withScheduling(SchedulingConfig s) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, s, ropeScaling, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withDualChunk(DcaConfig d) {
@@ -103,11 +127,13 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
 
     public EngineConfig withRopeScaling(RotaryScaling r) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r, dualChunk, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, r, dualChunk, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withRopeScalingMode(RopeScalingMode m) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, m);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, dualChunk, m,
+                mlaAbsorbPrefill);
     }
 }

@@ -10,6 +10,8 @@ package dev.ariadne.config;
  * @param ropeScaling  how the rotary embedding is stretched past the trained context ({@link RotaryScaling#NONE})
  * @param dualChunk    Dual Chunk Attention ({@code dual_chunk_attention_config}), or null for plain attention
  * @param moe          the mixture-of-experts FFN (qwen3moe), or null for a dense SwiGLU MLP of intermediateSize
+ * @param mla          multi-head latent attention (deepseek2), or null; with it numKvHeads is 1 (one latent per
+ *                     token) and headDim is the per-head query/key width qk_nope_head_dim + qk_rope_head_dim
  */
 public record ModelConfig(
         Architecture architecture,
@@ -29,7 +31,8 @@ public record ModelConfig(
         int eosId,
         RotaryScaling ropeScaling,
         DcaConfig dualChunk,
-        MoeConfig moe) {
+        MoeConfig moe,
+        MlaConfig mla) {
 
     /** A dense model (no mixture of experts). */
     public ModelConfig(Architecture architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
@@ -39,6 +42,16 @@ public record ModelConfig(
         this(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
                 rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, ropeScaling, dualChunk,
                 null);
+    }
+
+    /** A model with grouped-query attention (no latent attention). */
+    public ModelConfig(Architecture architecture, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
+                       int numHeads, int numKvHeads, int headDim, float rmsNormEps, double ropeTheta,
+                       RopeStyle ropeStyle, int contextLength, boolean tiedEmbeddings, int bosId, int eosId,
+                       RotaryScaling ropeScaling, DcaConfig dualChunk, MoeConfig moe) {
+        this(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
+                rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, ropeScaling, dualChunk,
+                moe, null);
     }
 
     public ModelConfig {
@@ -63,6 +76,19 @@ public record ModelConfig(
                     ? " needs its expert count, experts used per token and expert feed-forward length"
                     : " has no mixture of experts"));
         }
+        if (architecture.mla != (mla != null)) {
+            throw new IllegalArgumentException(architecture.ggufName + (architecture.mla
+                    ? " needs kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim"
+                    : " has no latent attention"));
+        }
+        if (mla != null && (numKvHeads != 1 || headDim != mla.qkHeadDim())) {
+            throw new IllegalArgumentException("latent attention caches one latent per token (KV heads 1, found "
+                    + numKvHeads + ") and has head dim qk_nope + qk_rope = " + mla.qkHeadDim() + " (found " + headDim
+                    + ")");
+        }
+        if (mla != null && dualChunk != null) {
+            throw new IllegalArgumentException("Dual Chunk Attention is not supported with latent attention");
+        }
         if (!(rmsNormEps > 0) || !(ropeTheta > 0)) {
             throw new IllegalArgumentException("rms_norm_eps and rope theta must be positive, found " + rmsNormEps
                     + " and " + ropeTheta);
@@ -78,18 +104,40 @@ public record ModelConfig(
     /** The same model with another rope scaling (a start-up override). */
     public ModelConfig withRopeScaling(RotaryScaling r) {
         return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, r, dualChunk, moe);
+                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, r, dualChunk,
+                moe, mla);
     }
 
     /** The same model with Dual Chunk Attention (a start-up override), or without it when null. */
     public ModelConfig withDualChunk(DcaConfig d) {
         return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, ropeScaling, d, moe);
+                headDim, rmsNormEps, ropeTheta, ropeStyle, contextLength, tiedEmbeddings, bosId, eosId, ropeScaling, d,
+                moe, mla);
     }
 
     /** Width of the widest FFN projection a token runs: the dense MLP's, or one expert's. */
     public int ffnWidth() {
         return moe != null ? moe.expertIntermediate() : intermediateSize;
+    }
+
+    /** Width of the rotary part of a query head: all of it, or qk_rope_head_dim with latent attention. */
+    public int ropeDim() {
+        return mla != null ? mla.qkRopeHeadDim() : headDim;
+    }
+
+    /** Rows the KV cache stores per token and layer: the KV heads, or the one latent of latent attention. */
+    public int cacheHeads() {
+        return mla != null ? 1 : numKvHeads;
+    }
+
+    /** Values of one cached row: head dim, or kv_lora_rank + qk_rope_head_dim with latent attention. */
+    public int cacheWidth() {
+        return mla != null ? mla.latentWidth() : headDim;
+    }
+
+    /** Latent attention reads values from the cached key rows (their first kv_lora_rank values): no V rows. */
+    public boolean cacheSharesValues() {
+        return mla != null;
     }
 
     public int qDim() {

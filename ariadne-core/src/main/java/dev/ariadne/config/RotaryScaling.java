@@ -97,6 +97,17 @@ public record RotaryScaling(Type type, double factor, int originalContext, doubl
         return yarnMscale(factor, 1);
     }
 
+    /**
+     * DeepSeek's YaRN factor on the attention scores: {@code softmax_scale *= mscale(s, mscale_all_dim)^2} (HF
+     * DeepseekV2Attention; llama.cpp's deepseek2 {@code kq_scale} with {@code rope.scaling.yarn_log_multiplier =
+     * 0.1 mscale_all_dim}). 1 without YaRN or without mscale_all_dim.
+     */
+    public double yarnScoreFactor() {
+        if (type != Type.YARN || mscaleAllDim == 0) return 1;
+        double m = yarnMscale(factor, mscaleAllDim);
+        return m * m;
+    }
+
     private static double yarnMscale(double s, double m) {
         return s <= 1 ? 1 : 0.1 * m * Math.log(s) + 1;
     }

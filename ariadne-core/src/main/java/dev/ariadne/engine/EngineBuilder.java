@@ -43,7 +43,7 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
         KvCacheSizing budget = KvCacheSizing.compute(new KvCacheBudgetInputs(model.weights().bytes(),
                 profile.peakBytes(), RuntimeMemory.otherRuntimeBytes(model.workspaceBytes()), HostMemory.detect(),
                 cc.memoryUtilization(), cc.kvCacheMemoryBytes(), cc.numBlocksOverride(), cc.blockSize(),
-                maxModelLen, c.numLayers(), c.numKvHeads(), c.headDim(), rows.dtype()));
+                maxModelLen, c.numLayers(), c.cacheHeads(), c.cacheWidth(), rows.dtype(), c.cacheSharesValues()));
         List<String> report = new ArrayList<>();
         report.add(String.format(Locale.ROOT, "Profiling step of %d tokens: %.2f s; activation buffers %s,"
                         + " allocated during the step %s", profile.tokens(), profile.seconds(),
@@ -56,6 +56,17 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
                     d.chunkSize(), d.localSize(), d.chunkLen(), d.originalMaxPositions(), model.maxTokens(),
                     ByteSize.human(model.dualChunkBytes())));
         }
+        if (c.mla() != null) {
+            var m = c.mla();
+            report.add(String.format(Locale.ROOT, "Multi-head latent attention: the cache holds per token and layer"
+                            + " one latent of %d values (kv_lora_rank %d + qk_rope_head_dim %d) for %d heads;"
+                            + " decode attends through it (absorbed), prefill %s", m.latentWidth(), m.kvLoraRank(),
+                    m.qkRopeHeadDim(), c.numHeads(), model.mlaDecompressedBytes() > 0
+                            ? "decompresses per-head keys and values (buffers " + ByteSize.human(
+                            model.mlaDecompressedBytes()) + " for " + maxModelLen + " positions, counted in the"
+                            + " activation buffers; --mla-absorb-prefill avoids them)"
+                            : "too (--mla-absorb-prefill)"));
+        }
         String rope = ropeScalingLine(config.ropeScalingMode(), c.ropeScaling(), maxModelLen);
         if (rope != null) report.add(rope);
         report.addAll(budget.startupLines());
@@ -65,8 +76,7 @@ record EngineBuilder(EngineCore engine, List<String> report, KvCacheSizing sizin
                     + " until they are");
         }
         budget.requireFitsOneRequest();
-        PagedKvStorage storage = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), cc.blockSize(),
-                budget.numBlocks(), rows);
+        PagedKvStorage storage = PagedKvStorage.forModel(c, cc.blockSize(), budget.numBlocks(), rows);
         SwapSpace swap = null;
         SwapSlots slots = null;
         try {

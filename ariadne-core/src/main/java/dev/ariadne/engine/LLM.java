@@ -70,7 +70,8 @@ public final class LLM implements AutoCloseable {
             throw new IllegalArgumentException("--max-num-batched-tokens (" + config.maxNumBatchedTokens()
                     + ") must be at least --max-num-seqs (" + maxSeqs + ")");
         }
-        this.model = new DecoderModel(weights, pool, kernels, config.maxNumBatchedTokens(), maxModelLen);
+        this.model = new DecoderModel(weights, pool, kernels, config.maxNumBatchedTokens(), maxModelLen,
+                config.mlaAbsorbPrefill());
         this.kvRows = new KvRows(KvCacheDType.resolve(config.kvCacheDType(), weights.dominantType()), kernels);
         EngineBuilder built = EngineBuilder.build(config, model, kvRows, maxModelLen, tokenizer().orElse(null));
         this.engine = built.engine();
@@ -235,7 +236,7 @@ public final class LLM implements AutoCloseable {
             ModelConfig c = weights.config();
             // Grow geometrically so a session of growing requests reallocates rarely.
             int capacity = Math.min(maxModelLen, Math.max(tokens, scoringKv == null ? 0 : 2 * scoringKv.capacity()));
-            scoringKv = new ContiguousKvCache(c.numLayers(), c.numKvHeads(), c.headDim(), capacity, kvRows);
+            scoringKv = new ContiguousKvCache(c.numLayers(), c.cacheHeads(), c.cacheWidth(), capacity, kvRows);
         }
         return scoringKv;
     }

@@ -41,8 +41,7 @@ record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double 
         int blocksPerSeq = Math.ceilDiv(seqLen, blockSize);
         int blocks = blocksPerSeq * seqs;
         var threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (PagedKvStorage scratch = new PagedKvStorage(c.numLayers(), c.numKvHeads(), c.headDim(), blockSize,
-                blocks, rows)) {
+        try (PagedKvStorage scratch = PagedKvStorage.forModel(c, blockSize, blocks, rows)) {
             int[] promptIds = new int[seqLen];
             for (int i = 0; i < seqLen; i++) promptIds[i] = i % c.vocabSize();
             ForwardBatch batch = new ForwardBatch(tokens, seqs);

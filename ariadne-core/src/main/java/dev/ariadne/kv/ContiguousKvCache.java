@@ -13,12 +13,25 @@ import java.lang.foreign.MemorySegment;
 public final class ContiguousKvCache implements KvCache, AutoCloseable {
     private final int layers, kvHeads, headDim, capacity;
     private final KvRows rows;
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena;
     private final MemorySegment[] keys;   // [layer] -> [kvHeads][capacity][headDim]
     private final MemorySegment[] values; // [layer] -> [kvHeads][capacity][headDim]
     private final long rowBytes;          // one head's row
 
     public ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
+        this(layers, kvHeads, headDim, capacity, rows, Arena.ofShared());
+    }
+
+    /**
+     * A cache whose memory the garbage collector frees with it (a buffer owned by a model, which has no close);
+     * {@link #close} is then a no-op.
+     */
+    public static ContiguousKvCache collected(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
+        return new ContiguousKvCache(layers, kvHeads, headDim, capacity, rows, Arena.ofAuto());
+    }
+
+    private ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows, Arena arena) {
+        this.arena = arena;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -89,6 +102,10 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        try {
+            arena.close();
+        } catch (UnsupportedOperationException collected) {
+            // Arena.ofAuto() cannot be closed: the collector frees it when the cache is unreachable
+        }
     }
 }

@@ -30,9 +30,20 @@ public final class Hadamard {
         transform(x, off, n);
     }
 
-    /** The fast transform H of each block, scaled by 1/sqrt(block): symmetric and orthonormal. */
+    /** The inverse of {@link #rotate} of rows whose blocks are {@code block} long, on a prefix of n values. */
+    public static void rotateBack(float[] x, int off, int n, int block) {
+        if (n % block != 0) {
+            throw new IllegalArgumentException(n + " values are not whole Hadamard blocks of " + block);
+        }
+        transform(x, off, n, block);
+    }
+
     private static void transform(float[] x, int off, int n) {
-        int len = blockLength(n);
+        transform(x, off, n, blockLength(n));
+    }
+
+    /** The fast transform H of each block, scaled by 1/sqrt(block): symmetric and orthonormal. */
+    private static void transform(float[] x, int off, int n, int len) {
         float norm = (float) (1.0 / Math.sqrt(len));
         for (int b = off; b < off + n; b += len) {
             for (int h = 1; h < len; h <<= 1) {

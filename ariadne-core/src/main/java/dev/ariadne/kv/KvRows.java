@@ -106,6 +106,14 @@ public final class KvRows {
         if (dtype.rotated) Hadamard.rotateBack(x, off, n);
     }
 
+    /**
+     * As above for the first {@code n} values of stored rows of {@code rowLength} values (latent attention reads its
+     * values as the first kv_lora_rank values of the key rows): in the rows' own Hadamard blocks.
+     */
+    public void rotateBack(float[] x, int off, int n, int rowLength) {
+        if (dtype.rotated) Hadamard.rotateBack(x, off, n, Hadamard.blockLength(rowLength));
+    }
+
     private static float absMax(float[] x, int off, int n) {
         float m = 0f;
         for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));

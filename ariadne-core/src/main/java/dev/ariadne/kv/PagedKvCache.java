@@ -71,7 +71,7 @@ public final class PagedKvCache implements KvCache {
         for (int h = 0; h < storage.kvHeads(); h++) {
             long off = rowOffset(position, h);
             rows.store(ks, off, k, kOff + h * hd, hd);
-            rows.store(vs, off, v, vOff + h * hd, hd);
+            if (!storage.sharesValues()) rows.store(vs, off, v, vOff + h * hd, hd);
         }
     }
 

@@ -17,9 +17,13 @@ import java.lang.foreign.MemorySegment;
  * byte offset of (block b, kvHead h, slot s) = ((b * kvHeads + h) * blockSize + s) * rowBytes
  * rowBytes = dtype.vectorBytes(headDim)   (headDim values, plus the row scale of fp8 and int8; see KvCacheDType)
  * </pre>
+ *
+ * <p>Latent attention (DeepSeek MLA) caches one row per token, {@code [c_kv | k_pe]}, and reads its values from the
+ * same rows: a storage that {@code sharesValues} has no V segments ({@link #values} returns the keys).
  */
 public final class PagedKvStorage implements AutoCloseable {
     private final int layers, kvHeads, headDim, blockSize, numBlocks;
+    private final boolean sharesValues;
     private final KvRows rows;
     private final long rowBytes;     // one head's row of headDim values
     private final long blockBytes;   // one block of one layer's K (or V)
@@ -28,6 +32,12 @@ public final class PagedKvStorage implements AutoCloseable {
     private final MemorySegment[] values; // [layer] -> [numBlocks][kvHeads][blockSize][headDim]
 
     public PagedKvStorage(int layers, int kvHeads, int headDim, int blockSize, int numBlocks, KvRows rows) {
+        this(layers, kvHeads, headDim, blockSize, numBlocks, rows, false);
+    }
+
+    public PagedKvStorage(int layers, int kvHeads, int headDim, int blockSize, int numBlocks, KvRows rows,
+                          boolean sharesValues) {
+        this.sharesValues = sharesValues;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -40,13 +50,30 @@ public final class PagedKvStorage implements AutoCloseable {
         values = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
             keys[l] = LazyMemory.allocate(arena, blockBytes * numBlocks);
-            values[l] = LazyMemory.allocate(arena, blockBytes * numBlocks);
+            values[l] = sharesValues ? keys[l] : LazyMemory.allocate(arena, blockBytes * numBlocks);
         }
+    }
+
+    /** The cache of a model's attention: one latent row per token with latent attention, else K and V rows. */
+    public static PagedKvStorage forModel(dev.ariadne.config.ModelConfig c, int blockSize, int numBlocks,
+                                          KvRows rows) {
+        return new PagedKvStorage(c.numLayers(), c.cacheHeads(), c.cacheWidth(), blockSize, numBlocks, rows,
+                c.cacheSharesValues());
+    }
+
+    /** Whether values are read from the key rows (no V segments). */
+    public boolean sharesValues() {
+        return sharesValues;
     }
 
     /** KV bytes one block takes over all layers (K and V). */
     public static long bytesPerBlock(int layers, int kvHeads, int headDim, int blockSize, KvCacheDType dtype) {
         return 2L * layers * kvHeads * blockSize * dtype.vectorBytes(headDim);
+    }
+
+    /** Bytes one block of this storage takes over all layers. */
+    public long blockBytesAllLayers() {
+        return (sharesValues ? 1L : 2L) * layers * blockBytes;
     }
 
     public int numLayers() {
@@ -97,7 +124,7 @@ public final class PagedKvStorage implements AutoCloseable {
 
     /** Total bytes of all layers' keys and values. */
     public long bytes() {
-        return 2L * layers * blockBytes * numBlocks;
+        return blockBytesAllLayers() * numBlocks;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 public final class SwapSpace implements AutoCloseable {
     private final PagedKvStorage storage;
     private final long layerBlockBytes, slotBytes;
+    private final long rowsPerLayer; // 2 (K, V), or 1 when values are read from the key rows (latent attention)
     private final int slots;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
@@ -30,7 +31,8 @@ public final class SwapSpace implements AutoCloseable {
     public SwapSpace(PagedKvStorage storage, long bytes, Path directory) {
         this.storage = storage;
         this.layerBlockBytes = storage.layerBlockBytes();
-        this.slotBytes = 2L * storage.numLayers() * layerBlockBytes;
+        this.slotBytes = storage.blockBytesAllLayers();
+        this.rowsPerLayer = storage.sharesValues() ? 1 : 2;
         this.slots = (int) Math.min(Integer.MAX_VALUE, bytes / slotBytes);
         if (slots < 1) {
             throw new IllegalArgumentException("--swap-space of " + bytes + " bytes holds no KV block of "
@@ -61,9 +63,11 @@ public final class SwapSpace implements AutoCloseable {
         long base = slot * slotBytes;
         long from = block * layerBlockBytes;
         for (int l = 0; l < storage.numLayers(); l++) {
-            long at = base + 2L * l * layerBlockBytes;
+            long at = base + rowsPerLayer * l * layerBlockBytes;
             MemorySegment.copy(storage.keys(l), from, file, at, layerBlockBytes);
-            MemorySegment.copy(storage.values(l), from, file, at + layerBlockBytes, layerBlockBytes);
+            if (!storage.sharesValues()) {
+                MemorySegment.copy(storage.values(l), from, file, at + layerBlockBytes, layerBlockBytes);
+            }
         }
     }
 
@@ -72,9 +76,11 @@ public final class SwapSpace implements AutoCloseable {
         long base = slot * slotBytes;
         long to = block * layerBlockBytes;
         for (int l = 0; l < storage.numLayers(); l++) {
-            long at = base + 2L * l * layerBlockBytes;
+            long at = base + rowsPerLayer * l * layerBlockBytes;
             MemorySegment.copy(file, at, storage.keys(l), to, layerBlockBytes);
-            MemorySegment.copy(file, at + layerBlockBytes, storage.values(l), to, layerBlockBytes);
+            if (!storage.sharesValues()) {
+                MemorySegment.copy(file, at + layerBlockBytes, storage.values(l), to, layerBlockBytes);
+            }
         }
     }
 

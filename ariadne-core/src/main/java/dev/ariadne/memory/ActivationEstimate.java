@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,7 @@ public record ActivationEstimate(long bytes, long forwardBytes, long samplerByte
         long qh = at.headsPerRank(tp);
         long attention;
         if (at.isMla()) {
-            MlaShape mla = at.mla();
+            MlaConfig mla = at.mla();
             attention = qh * mla.qkHeadDim() + mla.latentWidth() + qh * (mla.qkNopeHeadDim() + mla.vHeadDim())
                     + qh * mla.vHeadDim();
         } else {

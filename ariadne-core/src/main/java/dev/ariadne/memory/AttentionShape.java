@@ -1,11 +1,13 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
+
 /**
  * The attention of one layer: {@code heads} query heads, {@code kvHeads} key/value heads of {@code headDim} (GQA), of
  * which {@code rotaryDim} dimensions are rotated; or, when {@code mla} is set, multi-head latent attention.
  */
 public record AttentionShape(int heads, int kvHeads, int headDim, int rotaryDim,
-                             boolean qkvBias, boolean outputBias, boolean qkNorm, MlaShape mla) {
+                             boolean qkvBias, boolean outputBias, boolean qkNorm, MlaConfig mla) {
 
     public boolean isMla() {
         return mla != null;

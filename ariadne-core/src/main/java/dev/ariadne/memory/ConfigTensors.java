@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.memory.PlannedTensor.Kind;
 
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class ConfigTensors {
         int n = m.numLayers();
         long h = m.hiddenSize();
         if (a.isMla()) {
-            MlaShape mla = a.mla();
+            MlaConfig mla = a.mla();
             long q = (long) a.heads() * mla.qkHeadDim();
             if (mla.qLoraRank() > 0) {
                 add("layers.*.self_attn.q_a_proj.weight", Kind.MATRIX, Sharding.REPLICATED, h * mla.qLoraRank(), 0, n);

@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.io.ModelFileException;
 import dev.ariadne.io.gguf.GGUFFile;
 import dev.ariadne.io.gguf.GGUFTensorInfo;
@@ -28,13 +29,13 @@ public final class GgufShapeReader {
         int vocab = (int) embd.ne()[embd.ne().length - 1];
         int ropeDim = g.getInt(p + "rope.dimension_count", 0);
 
-        MlaShape mla = null;
+        MlaConfig mla = null;
         int headDim;
         if (g.has(p + "attention.kv_lora_rank")) {
             int kvLora = g.getInt(p + "attention.kv_lora_rank");
             int nopeRope = g.getInt(p + "attention.key_length_mla", g.getInt(p + "attention.key_length"));
             int v = g.getInt(p + "attention.value_length_mla", g.getInt(p + "attention.value_length"));
-            mla = new MlaShape(g.getInt(p + "attention.q_lora_rank", 0), kvLora, nopeRope - ropeDim, ropeDim, v);
+            mla = new MlaConfig(g.getInt(p + "attention.q_lora_rank", 0), kvLora, nopeRope - ropeDim, ropeDim, v);
             headDim = nopeRope;
         } else {
             headDim = g.getInt(p + "attention.key_length", hidden / heads);

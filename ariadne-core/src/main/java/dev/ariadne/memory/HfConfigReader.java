@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.config.DcaConfig;
 import dev.ariadne.json.JsonObject;
 
@@ -36,7 +37,7 @@ public final class HfConfigReader {
         int heads = c.getInt("num_attention_heads");
         int kvHeads = c.getInt("num_key_value_heads", heads);
         int headDim = c.has("head_dim") ? c.getInt("head_dim") : hidden / heads;
-        MlaShape mla = readMla(c);
+        MlaConfig mla = readMla(c);
         int rotaryDim = mla != null ? mla.qkRopeHeadDim()
                 : (int) Math.round(headDim * c.getDouble("partial_rotary_factor", 1.0));
         boolean qwen2Family = modelType.equals("qwen2") || modelType.equals("qwen2_moe");
@@ -59,9 +60,9 @@ public final class HfConfigReader {
                 attention, readMoe(c, modelType, layers), rope, dca);
     }
 
-    private static MlaShape readMla(JsonObject c) {
+    private static MlaConfig readMla(JsonObject c) {
         if (!c.has("kv_lora_rank")) return null;
-        return new MlaShape(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
+        return new MlaConfig(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
                 c.getInt("qk_rope_head_dim"), c.getInt("v_head_dim"));
     }
 

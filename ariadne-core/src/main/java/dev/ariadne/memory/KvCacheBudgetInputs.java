@@ -23,11 +23,27 @@ import dev.ariadne.kv.KvCacheDType;
  * @param kvHeads             key/value heads (on this rank)
  * @param headDim             values per head
  * @param kvDtype             what the engine stores K and V as
+ * @param latent              latent attention: one row of headDim values per token and layer (c_kv + k_pe), no V
  */
 public record KvCacheBudgetInputs(long weightsBytes, long activationPeakBytes, long otherBytes, HostMemory host,
                                   double memoryUtilization, long kvCacheMemoryBytes, int numBlocksOverride,
                                   int blockSize, int maxModelLen, int numLayers, int kvHeads, int headDim,
-                                  KvCacheDType kvDtype) {
+                                  KvCacheDType kvDtype, boolean latent) {
+
+    /** Grouped-query attention: K and V rows per KV head. */
+    public KvCacheBudgetInputs(long weightsBytes, long activationPeakBytes, long otherBytes, HostMemory host,
+                               double memoryUtilization, long kvCacheMemoryBytes, int numBlocksOverride,
+                               int blockSize, int maxModelLen, int numLayers, int kvHeads, int headDim,
+                               KvCacheDType kvDtype) {
+        this(weightsBytes, activationPeakBytes, otherBytes, host, memoryUtilization, kvCacheMemoryBytes,
+                numBlocksOverride, blockSize, maxModelLen, numLayers, kvHeads, headDim, kvDtype, false);
+    }
+
+    /** What one token's cache rows take. */
+    public KvFootprint footprint() {
+        return latent ? new KvFootprint(kvDtype, numLayers, 1, 1, headDim, 1, true)
+                : KvFootprint.gqa(kvDtype, numLayers, kvHeads, headDim);
+    }
 
     /** The value of {@code kvCacheMemoryBytes} and {@code numBlocksOverride} that means "not given". */
     public static final int NOT_GIVEN = -1;

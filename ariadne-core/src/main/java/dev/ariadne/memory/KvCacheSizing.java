@@ -28,7 +28,7 @@ public record KvCacheSizing(KvCacheBudgetInputs inputs, KvFootprint kv, MemoryBu
                             int numBlocks) {
 
     public static KvCacheSizing compute(KvCacheBudgetInputs in) {
-        KvFootprint kv = KvFootprint.gqa(in.kvDtype(), in.numLayers(), in.kvHeads(), in.headDim());
+        KvFootprint kv = in.footprint();
         RankBudget rank = in.kvCacheMemoryGiven()
                 ? new RankBudget(0, 0, 0, new Amount(in.kvCacheMemoryBytes(), "given by --kv-cache-memory"))
                 : RankBudget.fromMemory(0, in.host().limit(), in.memoryUtilization(), in.nonKvBytes(),

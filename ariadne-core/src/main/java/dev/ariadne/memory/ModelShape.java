@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.config.DcaConfig;
 /**
  * What the planner needs to know about a model: sizes from {@code config.json} (or a GGUF header), never weights.
@@ -35,7 +36,7 @@ public record ModelShape(String architecture, int hiddenSize, int numLayers, int
         StringBuilder s = new StringBuilder();
         s.append(numLayers).append(" layers, hidden ").append(hiddenSize).append(", ");
         if (a.isMla()) {
-            MlaShape m = a.mla();
+            MlaConfig m = a.mla();
             s.append("MLA ").append(a.heads()).append(" heads, latent ").append(m.kvLoraRank()).append(" + rope ")
                     .append(m.qkRopeHeadDim());
         } else {

@@ -12,7 +12,8 @@ import dev.ariadne.tensor.ops.ScalarMath;
 import dev.ariadne.tensor.ops.VectorMath;
 
 /**
- * The forward pass of a llama-family decoder (llama, qwen2, qwen3) over a batch of tokens of one or more sequences:
+ * The forward pass of a llama-family decoder (llama, qwen2, qwen3, qwen3moe; deepseek2 with {@link MlaAttention})
+ * over a batch of tokens of one or more sequences:
  * embedding, then per layer RMSNorm, q/k/v projections (+ qwen2 biases, + qwen3 per-head q/k RMSNorm), RoPE, causal
  * attention over the KV cache, output projection, residual, RMSNorm, SwiGLU MLP, residual; final RMSNorm and the
  * output projection. Linear layers run as matrix-matrix products over all tokens of the step, whatever sequence
@@ -31,8 +32,10 @@ public final class DecoderModel {
     private final AttentionTask attention;
     private final int maxContext;
     private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
-    private final MatMul.Group[] gateUp;  // per layer: wGate, wUp -> gate, up (null in a MoE layer)
+    // per layer: wGate, wUp -> gate, up; in a MoE layer its shared experts' (or null)
+    private final MatMul.Group[] gateUp;
     private final MoeBlock moe;           // the mixture-of-experts MLP, or null for a dense model
+    private final MlaAttention mla;       // latent attention (deepseek2), or null
     private final ForwardBatch single;    // the one-sequence batch of the convenience forward
 
     /**
@@ -41,6 +44,15 @@ public final class DecoderModel {
      */
     public DecoderModel(ModelWeights weights, ComputePool pool, KernelProvider kernels, int maxTokens,
                         int maxContext) {
+        this(weights, pool, kernels, maxTokens, maxContext, false);
+    }
+
+    /**
+     * @param mlaAbsorbPrefill latent attention: prefill attends through the cached latent rows as decode does
+     *                         (ktransformers' absorb_for_prefill) instead of decompressing per-head keys and values
+     */
+    public DecoderModel(ModelWeights weights, ComputePool pool, KernelProvider kernels, int maxTokens,
+                        int maxContext, boolean mlaAbsorbPrefill) {
         this.c = weights.config();
         this.dca = c.dualChunk();
         this.w = weights;
@@ -48,10 +60,14 @@ public final class DecoderModel {
         this.maxContext = maxContext;
         this.ops = kernels.vectorized() ? VectorMath.INSTANCE : ScalarMath.INSTANCE;
         int maxCols = Math.max(Math.max(c.hiddenSize(), c.qDim()), c.intermediateSize());
+        if (c.mla() != null) {
+            maxCols = Math.max(maxCols, Math.max(c.mla().latentWidth(), c.mla().qLoraRank()));
+            maxCols = Math.max(maxCols, c.numHeads() * c.mla().vHeadDim());
+        }
         this.matmul = new MatMul(pool, maxCols, kernels.vectorized());
         this.ws = new Workspace(c, maxTokens, pool.threads());
-        this.rope = new RotaryEmbedding(c.headDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
-        this.ropeUnscaled = c.ropeScaling().isNone() ? rope : new RotaryEmbedding(c.headDim(), c.ropeTheta(),
+        this.rope = new RotaryEmbedding(c.ropeDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
+        this.ropeUnscaled = c.ropeScaling().isNone() ? rope : new RotaryEmbedding(c.ropeDim(), c.ropeTheta(),
                 c.ropeStyle());
         this.attention = new AttentionTask(c, ws, ops, pool.threads());
         this.qkv = new MatMul.Group[c.numLayers()];
@@ -59,14 +75,21 @@ public final class DecoderModel {
         this.single = new ForwardBatch(maxTokens, 1);
         for (int l = 0; l < c.numLayers(); l++) {
             LayerWeights lw = w.layers()[l];
-            qkv[l] = new MatMul.Group(new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {ws.q, ws.k, ws.v});
+            if (lw.mla() == null) {
+                qkv[l] = new MatMul.Group(new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {ws.q, ws.k, ws.v});
+            }
             if (lw.moe() == null) {
                 gateUp[l] = new MatMul.Group(new Linear[] {lw.wGate(), lw.wUp()}, new float[][] {ws.gate, ws.up});
+            } else if (lw.moe().sharedGate() != null) {
+                gateUp[l] = new MatMul.Group(new Linear[] {lw.moe().sharedGate(), lw.moe().sharedUp()},
+                        new float[][] {ws.gate, ws.up});
             }
         }
         this.moe = c.moe() == null ? null : new MoeBlock(c.moe(), c.hiddenSize(),
                 java.util.Arrays.stream(w.layers()).map(LayerWeights::moe).toArray(MoeWeights[]::new), matmul, ops,
                 maxTokens);
+        this.mla = c.mla() == null ? null : new MlaAttention(c, w.layers(), pool, ops, matmul, rope, ws, kernels,
+                maxTokens, maxContext, mlaAbsorbPrefill);
     }
 
     public ModelConfig config() {
@@ -83,7 +106,16 @@ public final class DecoderModel {
 
     /** Bytes of the activation buffers this model preallocated (the activation peak of a step). */
     public long workspaceBytes() {
-        return ws.bytes() + matmul.bytes() + (moe != null ? moe.bytes() : 0);
+        return ws.bytes() + matmul.bytes() + attention.bytes() + (moe != null ? moe.bytes() : 0)
+                + (mla != null ? mla.bytes() + mla.decompressedBytes() : 0);
+    }
+
+    /**
+     * Bytes within {@link #workspaceBytes()} that latent attention's decompressed prefill takes (a float cache of
+     * per-head keys and values for one sequence's whole context, and kB transposed); 0 when absorbed or not MLA.
+     */
+    public long mlaDecompressedBytes() {
+        return mla != null ? mla.decompressedBytes() : 0;
     }
 
     /** Bytes of the Dual Chunk Attention buffers within {@link #workspaceBytes()}; 0 without DCA. */
@@ -201,6 +233,15 @@ public final class DecoderModel {
     private void attentionBlock(int layer, LayerWeights lw, ForwardBatch b, long attentionWork) {
         int count = b.numTokens;
         int h = c.hiddenSize();
+        if (mla != null) {
+            for (int t = 0; t < count; t++) {
+                ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.attnNorm(), h, c.rmsNormEps());
+            }
+            mla.apply(layer, lw, b, ws.xb, ws.q, ws.cos, ws.sin);
+            matmul.apply(lw.wo(), mla.output(), lw.wo().cols(), count, ws.xb, h, 0);
+            ops.add(ws.x, 0, ws.xb, 0, count * h);
+            return;
+        }
         int qDim = c.qDim();
         int kvDim = c.kvDim();
         int hd = c.headDim();
@@ -246,8 +287,7 @@ public final class DecoderModel {
         }
         attention.layer = layer;
         attention.batch = b;
-        long work = (long) c.numHeads() * attentionWork * hd * 2;
-        pool.parallelFor(attention.items(), attention, work);
+        pool.parallelFor(attention.items(), attention, attention.work(attentionWork));
         attention.batch = null;
         // Output projection into xb (free now), then the residual add.
         matmul.apply(lw.wo(), ws.att, qDim, count, ws.xb, h, 0);
@@ -261,7 +301,14 @@ public final class DecoderModel {
             ops.rmsNorm(ws.xb, t * h, ws.x, t * h, lw.ffnNorm(), h, c.rmsNormEps());
         }
         if (lw.moe() != null) {
-            moe.apply(layer, ws.xb, ws.x, count);
+            moe.apply(layer, ws.xb, ws.x, count); // reads xb, adds into x
+            if (gateUp[layer] == null) return;
+            // The shared experts (DeepSeek): one SwiGLU FFN every token runs, added with weight 1.
+            f = c.moe().sharedIntermediate();
+            matmul.apply(gateUp[layer], ws.xb, h, count);
+            ops.swiGlu(ws.gate, 0, ws.up, 0, count * f);
+            matmul.apply(lw.moe().sharedDown(), ws.gate, f, count, ws.xb, h, 0);
+            ops.add(ws.x, 0, ws.xb, 0, count * h);
             return;
         }
         matmul.apply(gateUp[layer], ws.xb, h, count);

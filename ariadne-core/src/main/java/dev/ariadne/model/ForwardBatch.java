@@ -23,6 +23,8 @@ public final class ForwardBatch {
     final int[] logitRows;   // [maxSeqs] token index of each requested logits row
     final int[] seqLength;   // [maxSeqs] the sequence's length for length-dependent scales (DCA's length scale)
     final boolean[] seqRopeUnscaled; // [maxSeqs] rotate with the unscaled rope instead of the model's scaling
+    final int[] seqStart;    // [maxSeqs] position of the sequence's first token of this step
+    final int[] seqTokens;   // [maxSeqs] its tokens in this step
     int numTokens, numSeqs, numLogits;
 
     public ForwardBatch(int maxTokens, int maxSeqs) {
@@ -32,6 +34,8 @@ public final class ForwardBatch {
         seqKv = new KvCache[maxSeqs];
         seqLength = new int[maxSeqs];
         seqRopeUnscaled = new boolean[maxSeqs];
+        seqStart = new int[maxSeqs];
+        seqTokens = new int[maxSeqs];
         logitRows = new int[Math.max(maxSeqs, maxTokens)];
     }
 
@@ -56,6 +60,8 @@ public final class ForwardBatch {
         seqKv[s] = kv;
         seqLength[s] = start + count;
         seqRopeUnscaled[s] = false;
+        seqStart[s] = start;
+        seqTokens[s] = count;
         for (int i = 0; i < count; i++) {
             tokenIds[numTokens] = tokens[from + i];
             positions[numTokens] = start + i;

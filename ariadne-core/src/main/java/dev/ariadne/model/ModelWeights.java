@@ -36,7 +36,7 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
 
     /** The type most linear weights are stored in (decides the KV cache dtype {@code auto}). */
     public GGMLType dominantType() {
-        return layers[0].wq().type();
+        return (layers[0].wq() != null ? layers[0].wq() : layers[0].wo()).type();
     }
 
     /**
@@ -78,7 +78,11 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
             LayerWeights[] layers = new LayerWeights[c.numLayers()];
             Architecture a = c.architecture();
             for (int l = 0; l < layers.length; l++) {
-                boolean moe = c.moe() != null;
+                boolean moe = c.moe() != null && c.moe().isMoeLayer(l);
+                if (c.mla() != null) {
+                    layers[l] = latentAttentionLayer(l, moe);
+                    continue;
+                }
                 layers[l] = new LayerWeights(
                         vector(TensorNames.layer(l, "attn_norm.weight"), h),
                         linear(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h),
@@ -101,14 +105,63 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
             return new ModelWeights(c, embedding, layers, outputNorm, output);
         }
 
+        /** A deepseek2 layer: latent attention ({@link MlaWeights}), then the dense MLP or the experts. */
+        private LayerWeights latentAttentionLayer(int l, boolean moe) {
+            int h = c.hiddenSize();
+            var m = c.mla();
+            int heads = c.numHeads();
+            int q = m.qLoraRank();
+            Linear wq = q == 0 ? linear(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h) : null;
+            MlaWeights mla = new MlaWeights(
+                    q == 0 ? null : linear(TensorNames.layer(l, "attn_q_a.weight"), q, h),
+                    q == 0 ? null : vector(TensorNames.layer(l, "attn_q_a_norm.weight"), q),
+                    q == 0 ? null : linear(TensorNames.layer(l, "attn_q_b.weight"), c.qDim(), q),
+                    linear(TensorNames.layer(l, "attn_kv_a_mqa.weight"), m.latentWidth(), h),
+                    vector(TensorNames.layer(l, "attn_kv_a_norm.weight"), m.kvLoraRank()),
+                    slices(source.require(TensorNames.layer(l, "attn_k_b.weight")), m.kvLoraRank(),
+                            m.qkNopeHeadDim(), heads),
+                    slices(source.require(TensorNames.layer(l, "attn_v_b.weight")), m.vHeadDim(), m.kvLoraRank(),
+                            heads));
+            return new LayerWeights(
+                    vector(TensorNames.layer(l, "attn_norm.weight"), h),
+                    wq, null, null, null, null, null, null, null,
+                    linear(TensorNames.layer(l, "attn_output.weight"), h, heads * m.vHeadDim()),
+                    vector(TensorNames.layer(l, "ffn_norm.weight"), h),
+                    moe ? null : linear(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h),
+                    moe ? null : linear(TensorNames.layer(l, "ffn_up.weight"), c.intermediateSize(), h),
+                    moe ? null : linear(TensorNames.layer(l, "ffn_down.weight"), h, c.intermediateSize()),
+                    moe ? moe(l) : null,
+                    mla);
+        }
+
+        /**
+         * The {@code count} matrices of {@code [rows, cols]} stacked in one 3-D tensor of {@code ne [cols, rows,
+         * count]}: matrix i is a view of its contiguous slice of the mapped tensor.
+         */
+        private Linear[] slices(WeightTensor t, int rows, int cols, int count) {
+            checkShape(t, cols, rows, count);
+            RowKernel k = kernel(t);
+            long bytes = rows * t.rowBytes();
+            Linear[] out = new Linear[count];
+            for (int i = 0; i < count; i++) {
+                out[i] = new Linear(t.name() + "[" + i + "]", t.type(), k, t.data().asSlice(i * bytes, bytes), rows,
+                        cols, t.rowBytes());
+            }
+            return out;
+        }
+
         /** Layer l's router and experts: slices of the stacked GGUF tensors, or one tensor per expert (HF). */
         private MoeWeights moe(int l) {
             int h = c.hiddenSize();
             int experts = c.moe().experts();
             int f = c.moe().expertIntermediate();
             Linear router = linear(TensorNames.layer(l, "ffn_gate_inp.weight"), experts, h);
+            int shared = c.moe().sharedIntermediate();
             return new MoeWeights(router, experts(l, "ffn_gate", f, h), experts(l, "ffn_up", f, h),
-                    experts(l, "ffn_down", h, f));
+                    experts(l, "ffn_down", h, f),
+                    shared == 0 ? null : linear(TensorNames.layer(l, "ffn_gate_shexp.weight"), shared, h),
+                    shared == 0 ? null : linear(TensorNames.layer(l, "ffn_up_shexp.weight"), shared, h),
+                    shared == 0 ? null : linear(TensorNames.layer(l, "ffn_down_shexp.weight"), h, shared));
         }
 
         /** Every expert's {@code [rows, cols]} matrix of one projection. */
@@ -121,15 +174,7 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
                 return out;
             }
             // [cols, rows, experts] fastest first: expert e's rows are one contiguous slice, a matrix of its own.
-            WeightTensor t = stacked.get();
-            checkShape(t, cols, rows, experts);
-            RowKernel k = kernel(t);
-            long bytes = rows * t.rowBytes();
-            for (int e = 0; e < experts; e++) {
-                out[e] = new Linear(t.name() + "[" + e + "]", t.type(), k, t.data().asSlice(e * bytes, bytes), rows,
-                        cols, t.rowBytes());
-            }
-            return out;
+            return slices(stacked.get(), rows, cols, experts);
         }
 
         private Linear linear(String name, int rows, int cols) {

@@ -10,7 +10,7 @@ import dev.ariadne.tensor.ops.MatMul;
  *
  * <pre>
  *   route:   logits[t] = router @ xb[t]; p = softmax(logits[t]); top-k experts of p (ties: lower id),
- *            weights p_i (divided by their sum when norm_topk_prob)
+ *            weights p_i (divided by their sum when norm_topk_prob), times the routed scale
  *   group:   counting sort of the (token, expert) pairs by expert
  *              slot:   0    1    2  |  3    4  |  5 ...       slotToken = token of each slot
  *              expert: [--- e0 ---] | [- e2 -] | [ e3 ...     expertStart[e] .. expertStart[e + 1]
@@ -130,6 +130,9 @@ final class MoeBlock {
         }
         if (m.normTopK()) {
             for (int i = 0; i < k; i++) chosenWeight[t * k + i] /= chosenSum;
+        }
+        if (m.routedScale() != 1.0) {
+            for (int i = 0; i < k; i++) chosenWeight[t * k + i] *= (float) m.routedScale();
         }
     }
 

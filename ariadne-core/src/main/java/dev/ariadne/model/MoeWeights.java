@@ -11,8 +11,21 @@ import dev.ariadne.tensor.Linear;
  * @param gate   [experts] of [F, hidden]  F = expert feed-forward length
  * @param up     [experts] of [F, hidden]
  * @param down   [experts] of [hidden, F]
+ * @param sharedGate [S, hidden] the shared experts as one SwiGLU FFN of width S (GGUF ffn_gate_shexp), or null
+ * @param sharedUp   [S, hidden]
+ * @param sharedDown [hidden, S]
  */
-public record MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down) {
+public record MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down, Linear sharedGate,
+                         Linear sharedUp, Linear sharedDown) {
+
+    /** Routed experts only. */
+    public MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down) {
+        this(router, gate, up, down, null, null, null);
+    }
+
+    private long sharedBytes() {
+        return sharedGate == null ? 0 : sharedGate.byteSize() + sharedUp.byteSize() + sharedDown.byteSize();
+    }
 
     public int experts() {
         return gate.length;
@@ -20,14 +33,14 @@ public record MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] dow
 
     /** Bytes of the router and all experts. */
     public long bytes() {
-        long b = router.byteSize();
+        long b = router.byteSize() + sharedBytes();
         for (int e = 0; e < gate.length; e++) b += expertBytes(e);
         return b;
     }
 
-    /** Bytes a token reads: the router and {@code used} experts (expert 0's size; all are alike). */
+    /** Bytes a token reads: the router, the shared experts and {@code used} experts (all are alike in size). */
     public long activeBytes(int used) {
-        return router.byteSize() + used * expertBytes(0);
+        return router.byteSize() + sharedBytes() + used * expertBytes(0);
     }
 
     private long expertBytes(int e) {

@@ -22,27 +22,27 @@ final class Workspace {
     final float[] qInter;      // [maxTokens, heads * headDim] DCA: queries rotated for chunks before that
     final float[] cosDca;      // [2, maxTokens, headDim / 2] DCA: angles of the successive, then the inter queries
     final float[] sinDca;      // [2, maxTokens, headDim / 2]
-    final float[][] scores; // [threads][group * KEY_TILE] one key tile's scores for one KV head's query heads
 
     Workspace(ModelConfig c, int maxTokens, int threads) {
         this.maxTokens = maxTokens;
         x = new float[maxTokens * c.hiddenSize()];
         xb = new float[maxTokens * c.hiddenSize()];
         q = new float[maxTokens * c.qDim()];
-        k = new float[maxTokens * c.kvDim()];
-        v = new float[maxTokens * c.kvDim()];
+        k = new float[c.mla() != null ? 0 : maxTokens * c.kvDim()]; // latent attention has its own buffers
+        v = new float[c.mla() != null ? 0 : maxTokens * c.kvDim()];
         att = new float[maxTokens * c.qDim()];
-        int ffn = c.moe() != null ? 0 : c.intermediateSize();
+        // Dense MLP layers, and a MoE model's leading dense layers and shared experts; routed experts use MoeBlock's.
+        int ffn = c.moe() == null ? c.intermediateSize() : Math.max(c.moe().sharedIntermediate(),
+                c.moe().leadingDenseLayers() > 0 ? c.intermediateSize() : 0);
         gate = new float[maxTokens * ffn];
         up = new float[maxTokens * ffn];
-        cos = new float[maxTokens * c.headDim() / 2];
-        sin = new float[maxTokens * c.headDim() / 2];
+        cos = new float[maxTokens * c.ropeDim() / 2];
+        sin = new float[maxTokens * c.ropeDim() / 2];
         boolean dca = c.dualChunk() != null;
         qSuccessive = new float[dca ? maxTokens * c.qDim() : 0];
         qInter = new float[dca ? maxTokens * c.qDim() : 0];
-        cosDca = new float[dca ? maxTokens * c.headDim() : 0];
-        sinDca = new float[dca ? maxTokens * c.headDim() : 0];
-        scores = new float[threads][c.groupSize() * AttentionTask.KEY_TILE];
+        cosDca = new float[dca ? maxTokens * c.ropeDim() : 0];
+        sinDca = new float[dca ? maxTokens * c.ropeDim() : 0];
     }
 
     /** Bytes of the Dual Chunk Attention buffers (0 without DCA); included in {@link #bytes()}. */
@@ -55,7 +55,6 @@ final class Workspace {
         long floats = (long) x.length + xb.length + q.length + k.length + v.length + att.length + gate.length
                 + up.length + cos.length + sin.length + qSuccessive.length + qInter.length + cosDca.length
                 + sinDca.length;
-        for (float[] s : scores) floats += s.length;
         return 4 * floats;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ariadne.memory;
 
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.kv.KvCacheDType;
 
 import dev.ariadne.io.gguf.GGUFFile;
@@ -64,7 +65,7 @@ class PlanWeightsTest {
     @Test
     void mlaModelsCountTheirLatentProjections() {
         PlannedModel gguf = PlannedModel.load(SharedKit.file("models/deepseek2/deepseek2-BF16.gguf"));
-        MlaShape mla = gguf.shape().attention().mla();
+        MlaConfig mla = gguf.shape().attention().mla();
         assertEquals(128, mla.kvLoraRank());
         assertEquals(32, mla.qkRopeHeadDim());
         assertEquals(3 * (128 + 32) * 2, KvFootprint.of(gguf.shape(), 1, KvCacheDType.FP16).bytesPerToken());

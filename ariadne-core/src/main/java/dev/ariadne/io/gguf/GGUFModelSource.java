@@ -2,6 +2,7 @@ package dev.ariadne.io.gguf;
 
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.config.MoeConfig;
 import dev.ariadne.config.RopeStyle;
 import dev.ariadne.config.RotaryScaling;
@@ -51,14 +52,16 @@ public final class GGUFModelSource implements ModelSource {
         }
         int hidden = f.getInt(p + "embedding_length");
         int heads = f.getInt(p + "attention.head_count");
-        int headDim = f.getInt(p + "attention.key_length", hidden / heads);
-        int valueDim = f.getInt(p + "attention.value_length", headDim);
+        MlaConfig mla = arch.mla ? mla(f, p) : null;
+        int headDim = mla != null ? mla.qkHeadDim() : f.getInt(p + "attention.key_length", hidden / heads);
+        int valueDim = mla != null ? headDim : f.getInt(p + "attention.value_length", headDim);
         if (valueDim != headDim) {
             throw f.error("attention.value_length " + valueDim + " differs from key_length " + headDim
                     + " (not supported for " + archName + ")");
         }
         int ropeDims = f.getInt(p + "rope.dimension_count", headDim);
-        if (ropeDims != headDim) {
+        int expectedRope = mla != null ? mla.qkRopeHeadDim() : headDim;
+        if (ropeDims != expectedRope) {
             throw f.error("partial rotary embeddings (rope.dimension_count " + ropeDims + " < head dim " + headDim
                     + ") are not supported");
         }
@@ -76,18 +79,19 @@ public final class GGUFModelSource implements ModelSource {
                             : f.getInt(p + "feed_forward_length"),
                     f.getInt(p + "block_count"),
                     heads,
-                    f.getInt(p + "attention.head_count_kv", heads),
+                    mla != null ? 1 : f.getInt(p + "attention.head_count_kv", heads),
                     headDim,
                     f.getFloat(p + "attention.layer_norm_rms_epsilon", 1e-5f),
                     f.getFloat(p + "rope.freq_base", 10000f),
-                    arch == Architecture.LLAMA ? RopeStyle.NORMAL : RopeStyle.NEOX,
+                    arch == Architecture.LLAMA || arch == Architecture.DEEPSEEK2 ? RopeStyle.NORMAL : RopeStyle.NEOX,
                     f.getInt(p + "context_length"),
                     !f.tensors().containsKey("output.weight"),
                     tokenId(f, "tokenizer.ggml.bos_token_id"),
                     tokenId(f, "tokenizer.ggml.eos_token_id"),
                     ropeScaling(f, p),
                     null, // GGUF has no Dual Chunk Attention keys (llama.cpp lacks DCA): --hf-overrides gives it
-                    moe);
+                    moe,
+                    mla);
         } catch (IllegalArgumentException e) {
             throw f.error(e.getMessage());
         }
@@ -98,8 +102,38 @@ public final class GGUFModelSource implements ModelSource {
      * llama.cpp always renormalizes qwen3moe's top-k weights (its converter writes no norm_topk_prob key).
      */
     private static MoeConfig moe(GGUFFile f, String p) {
-        return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"),
-                f.getInt(p + "expert_feed_forward_length"), true);
+        int width = f.getInt(p + "expert_feed_forward_length");
+        if (!p.equals("deepseek2.")) {
+            return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"), width, true);
+        }
+        // deepseek2: llama.cpp's gating is softmax (1) or sigmoid (2, V3, which also needs exp_probs_b groups).
+        int gating = f.getInt(p + "expert_gating_func", 1);
+        if (gating != 1) {
+            throw new IllegalArgumentException("expert_gating_func " + gating + " (sigmoid routing, DeepSeek-V3) is"
+                    + " not supported yet; softmax routing (DeepSeek-V2) is");
+        }
+        return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"), width,
+                f.getBoolean(p + "expert_weights_norm", false),
+                f.getFloat(p + "expert_weights_scale", 1f), f.getInt(p + "leading_dense_block_count", 0),
+                f.getInt(p + "expert_shared_count", 0) * width);
+    }
+
+    /**
+     * llama.cpp's deepseek2 keys (its MLA layout, 2025): {@code attention.kv_lora_rank}, {@code q_lora_rank} (0:
+     * none), {@code key_length_mla} = qk_nope + qk_rope, {@code value_length_mla}, {@code rope.dimension_count} =
+     * qk_rope. ({@code key_length} / {@code value_length} then describe the cached latent, 576 / 512 for V3.)
+     * Older files have no {@code key_length_mla} and one {@code attn_kv_b} tensor instead of attn_k_b / attn_v_b.
+     */
+    private static MlaConfig mla(GGUFFile f, String p) {
+        if (!f.has(p + "attention.key_length_mla")) {
+            throw f.error("this deepseek2 file predates llama.cpp's MLA layout (no attention.key_length_mla, one"
+                    + " attn_kv_b tensor instead of attn_k_b and attn_v_b): convert it again with a current"
+                    + " convert_hf_to_gguf.py");
+        }
+        int rope = f.getInt(p + "rope.dimension_count");
+        int qk = f.getInt(p + "attention.key_length_mla");
+        return new MlaConfig(f.getInt(p + "attention.q_lora_rank", 0), f.getInt(p + "attention.kv_lora_rank"),
+                qk - rope, rope, f.getInt(p + "attention.value_length_mla"));
     }
 
     /**
@@ -119,6 +153,13 @@ public final class GGUFModelSource implements ModelSource {
             case YARN -> {
                 RotaryScaling y = RotaryScaling.yarn(factor, f.getInt(p + "rope.scaling.original_context_length",
                         f.getInt(p + "context_length")));
+                if (f.has(p + "rope.scaling.yarn_log_multiplier")) {
+                    // DeepSeek: 0.1 mscale_all_dim. llama.cpp's deepseek2 divides YaRN's cos/sin magnitude back
+                    // out (mscale = mscale_all_dim, as in V2 and V3) and puts mscale_all_dim's factor on the scores.
+                    double m = f.getFloat(p + "rope.scaling.yarn_log_multiplier", 0f) / 0.1;
+                    yield new RotaryScaling(y.type(), y.factor(), y.originalContext(), y.betaFast(), y.betaSlow(),
+                            1.0, m, m, true, 1, 4);
+                }
                 yield f.has(p + "rope.scaling.attn_factor") ? new RotaryScaling(y.type(), y.factor(),
                         y.originalContext(), y.betaFast(), y.betaSlow(), f.getFloat(p + "rope.scaling.attn_factor", 1f),
                         0, 0, true, 1, 4) : y;
