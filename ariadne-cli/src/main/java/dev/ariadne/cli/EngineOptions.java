@@ -111,6 +111,12 @@ public final class EngineOptions {
                     + " with yarn, on one copy of the weights.")
     String ropeScalingMode;
 
+    @Option(names = "--mla-absorb-prefill", defaultValue = "false",
+            description = "DeepSeek (MLA) models: run prefill attention on the cached latent with the up-projections"
+                    + " absorbed into the query and output, as decode does (ktransformers' absorb_for_prefill), instead"
+                    + " of decompressing per-head keys and values; less memory at long context, same logits.")
+    boolean mlaAbsorbPrefill;
+
     EngineConfig toConfig() {
         PreemptionMode mode = PreemptionMode.parse(preemptionMode);
         RopeScalingMode ropeMode = RopeScalingMode.parse(ropeScalingMode);
@@ -125,7 +131,7 @@ public final class EngineOptions {
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), kvCacheType(), maxModelLen,
                 allowLongMaxModelLen, maxNumBatchedTokens, cache,
                 new SchedulingConfig(maxNumSeqs, chunkedPrefill, mode), ropeScalingOverride(), dualChunkOverride(),
-                ropeMode);
+                ropeMode, mlaAbsorbPrefill);
     }
 
     @Option(names = "--rope-scaling", paramLabel = "JSON",
