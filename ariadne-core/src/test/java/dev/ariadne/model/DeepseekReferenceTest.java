@@ -50,15 +50,7 @@ class DeepseekReferenceTest {
     }
 
     static Stream<Reference.Entry> runs() {
-        List<Reference.Entry> out = Reference.entries().stream()
-                .filter(e -> e.logitsFile() != null && e.model().startsWith("models/deepseek2/"))
-                .filter(e -> ReferenceModels.isF32(e) ? e.variant().equals("kv_f32") : e.variant().equals("main"))
-                .toList();
-        for (String type : TYPES) {
-            long n = out.stream().filter(e -> ReferenceModels.weightType(e).equals(type)).count();
-            assertEquals(3, n, "reference runs of deepseek2-" + type + " in index.json");
-        }
-        return out.stream();
+        return ReferenceModels.ggufRuns("models/deepseek2/", TYPES);
     }
 
     private LLM llm(Reference.Entry e) {

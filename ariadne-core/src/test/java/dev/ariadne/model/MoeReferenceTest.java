@@ -53,15 +53,7 @@ class MoeReferenceTest {
 
     /** F32 against kv_f32, other types against main: p7, p64, p300 of each. */
     static Stream<Reference.Entry> runs() {
-        List<Reference.Entry> out = Reference.entries().stream()
-                .filter(e -> e.logitsFile() != null && e.model().startsWith("models/qwen3moe/"))
-                .filter(e -> ReferenceModels.isF32(e) ? e.variant().equals("kv_f32") : e.variant().equals("main"))
-                .toList();
-        for (String type : TYPES) {
-            long n = out.stream().filter(e -> ReferenceModels.weightType(e).equals(type)).count();
-            assertEquals(3, n, "reference runs of qwen3moe-" + type + " in index.json");
-        }
-        return out.stream();
+        return ReferenceModels.ggufRuns("models/qwen3moe/", TYPES);
     }
 
     private LLM llm(Reference.Entry e) {

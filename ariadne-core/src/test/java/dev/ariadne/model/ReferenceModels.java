@@ -44,6 +44,22 @@ final class ReferenceModels implements AutoCloseable {
                 .filter(e -> isF32(e) ? e.variant().equals("kv_f32") : e.variant().equals("main"));
     }
 
+    /**
+     * The GGUF runs of the models under {@code dir} (e.g. "models/qwen3moe/"): F32 against kv_f32, other types against
+     * main; fails unless each of {@code types} has its three prompts (p7, p64, p300) in index.json.
+     */
+    static Stream<Reference.Entry> ggufRuns(String dir, List<String> types) {
+        List<Reference.Entry> out = Reference.entries().stream()
+                .filter(e -> e.logitsFile() != null && e.model().startsWith(dir) && e.model().endsWith(".gguf"))
+                .filter(e -> isF32(e) ? e.variant().equals("kv_f32") : e.variant().equals("main"))
+                .toList();
+        for (String type : types) {
+            long n = out.stream().filter(e -> weightType(e).equals(type)).count();
+            if (n != 3) throw new AssertionError(n + " reference runs of " + dir + " " + type + " in index.json, not 3");
+        }
+        return out.stream();
+    }
+
     static boolean isF32(Reference.Entry e) {
         return e.model().endsWith("-F32.gguf") || e.model().contains("stories260K");
     }
