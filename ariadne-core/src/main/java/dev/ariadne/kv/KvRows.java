@@ -154,6 +154,10 @@ public final class KvRows {
             }
             return;
         }
+        if (group > 2) {
+            scoresWide(kv, keys, kvHead, from, n, q, qBase, group, hd, scale, s, stride, row);
+            return;
+        }
         for (int j = 0; j < n; j++) {
             long off = kv.rowOffset(from + j, kvHead);
             if (group == 2) {
@@ -179,6 +183,42 @@ public final class KvRows {
     }
 
     /**
+     * {@link #scores} for three or more query heads per KV head (MQA-like: multi-head latent attention shares one
+     * latent row among all heads): each key row is widened once into {@code row} and dotted with four heads' queries
+     * at a time, so the widening is paid once per position rather than once per head, and four independent
+     * accumulators hide the FMA latency. Each head sums over c in the same order as the one-head loop.
+     */
+    private void scoresWide(KvCache kv, MemorySegment keys, int kvHead, int from, int n, float[] q, int qBase,
+                            int group, int hd, float scale, float[] s, int stride, float[] row) {
+        for (int j = 0; j < n; j++) {
+            widen(keys, kv.rowOffset(from + j, kvHead), row, 0, hd);
+            int g = 0;
+            for (; g + 4 <= group; g += 4) {
+                int q0 = qBase + g * hd;
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int c = 0; c < hd; c += LANES) {
+                    FloatVector k = FloatVector.fromArray(F, row, c);
+                    a0 = k.fma(FloatVector.fromArray(F, q, q0 + c), a0);
+                    a1 = k.fma(FloatVector.fromArray(F, q, q0 + hd + c), a1);
+                    a2 = k.fma(FloatVector.fromArray(F, q, q0 + 2 * hd + c), a2);
+                    a3 = k.fma(FloatVector.fromArray(F, q, q0 + 3 * hd + c), a3);
+                }
+                s[g * stride + j] = a0.reduceLanes(VectorOperators.ADD) * scale;
+                s[(g + 1) * stride + j] = a1.reduceLanes(VectorOperators.ADD) * scale;
+                s[(g + 2) * stride + j] = a2.reduceLanes(VectorOperators.ADD) * scale;
+                s[(g + 3) * stride + j] = a3.reduceLanes(VectorOperators.ADD) * scale;
+            }
+            for (; g < group; g++) {
+                FloatVector a = FloatVector.zero(F);
+                for (int c = 0; c < hd; c += LANES) {
+                    a = FloatVector.fromArray(F, row, c).fma(FloatVector.fromArray(F, q, qBase + g * hd + c), a);
+                }
+                s[g * stride + j] = a.reduceLanes(VectorOperators.ADD) * scale;
+            }
+        }
+    }
+
+    /**
      * {@code out[outBase + g*hd ..] += sum_j p[g * stride + j] * V[from + j]} for the group's query heads and the
      * {@code n} positions of one tile (accumulates: the online softmax rescales out between tiles). The vector path
      * walks two LANES-wide column chunks at a time across the tile's positions, keeping the accumulators in
@@ -194,6 +234,10 @@ public final class KvRows {
                     for (int c = 0; c < hd; c++) out[outBase + g * hd + c] += w * row[c];
                 }
             }
+            return;
+        }
+        if (group > 2) {
+            weightedSumWide(kv, values, kvHead, from, n, p, stride, group, hd, out, outBase, row);
             return;
         }
         // Two LANES-wide column chunks per pass over the positions (64 B of an f16 row: one cache line), with two
@@ -242,6 +286,25 @@ public final class KvRows {
                     a = load(values, kv.rowOffset(from + j, kvHead), c).fma(FloatVector.broadcast(F, p[g * stride + j]), a);
                 }
                 a.intoArray(out, outBase + g * hd + c);
+            }
+        }
+    }
+
+    /**
+     * {@link #weightedSum} for three or more query heads per KV head: each value row is widened once into
+     * {@code row} and added into every head's output (group x hd floats, in L1), positions in the same order as the
+     * one-head loop, so each output value gets the same sum.
+     */
+    private void weightedSumWide(KvCache kv, MemorySegment values, int kvHead, int from, int n, float[] p,
+                                 int stride, int group, int hd, float[] out, int outBase, float[] row) {
+        for (int j = 0; j < n; j++) {
+            widen(values, kv.rowOffset(from + j, kvHead), row, 0, hd);
+            for (int g = 0; g < group; g++) {
+                FloatVector w = FloatVector.broadcast(F, p[g * stride + j]);
+                int o = outBase + g * hd;
+                for (int c = 0; c < hd; c += LANES) {
+                    FloatVector.fromArray(F, row, c).fma(w, FloatVector.fromArray(F, out, o + c)).intoArray(out, o + c);
+                }
             }
         }
     }

@@ -55,10 +55,8 @@ final class MlaAttention {
 
     private final float[] kvA;      // [maxTokens, R + P] latent rows of the step's tokens
     private final float[] qLow;     // [maxTokens, Q] q_lora: the low-rank query ([0] without)
-    private final float[] qNope;    // [maxTokens, N] one head's q_nope, gathered
     private final float[] qa;       // [maxTokens, H, R + P] absorbed queries
     private final float[] attLatent; // [maxTokens, H, R] absorbed outputs in latent space
-    private final float[] headLatent; // [maxTokens, R] one head's, gathered
     private final float[] attOut;   // [maxTokens, H, V]
     private final AttentionTask absorbed;
     private final boolean[] seqAbsorbed; // [maxTokens] per sequence of the step: attends through the latent rows
@@ -88,10 +86,8 @@ final class MlaAttention {
         float scale = (float) (c.ropeScaling().yarnScoreFactor() / Math.sqrt(qk));
         kvA = new float[maxTokens * w];
         qLow = new float[maxTokens * m.qLoraRank()];
-        qNope = new float[maxTokens * m.qkNopeHeadDim()];
         qa = new float[maxTokens * heads * w];
         attLatent = new float[maxTokens * heads * r];
-        headLatent = new float[maxTokens * r];
         attOut = new float[maxTokens * heads * m.vHeadDim()];
         int perItem = headsPerItem(heads, pool.threads());
         absorbed = new AttentionTask(new AttentionGeometry(1, heads, heads / perItem, w, r, heads * w, heads * r,
@@ -147,8 +143,8 @@ final class MlaAttention {
 
     /** Bytes of the step buffers and the attention scratch (the decompressed cache not included). */
     long bytes() {
-        long floats = (long) kvA.length + qLow.length + qNope.length + qa.length + attLatent.length
-                + headLatent.length + attOut.length + latentTile.length + keyTile.length + valueTile.length;
+        long floats = (long) kvA.length + qLow.length + qa.length + attLatent.length
+                + attOut.length + latentTile.length + keyTile.length + valueTile.length;
         return 4 * floats + absorbed.bytes() + (expanded != null ? expanded.bytes() : 0) + 2L * seqAbsorbed.length;
     }
 
@@ -210,10 +206,11 @@ final class MlaAttention {
         int count = b.numTokens, heads = c.numHeads();
         int n = m.qkNopeHeadDim(), p = m.qkRopeHeadDim(), r = m.kvLoraRank(), w = m.latentWidth();
         int qk = m.qkHeadDim(), qDim = c.qDim(), v = m.vHeadDim();
-        for (int h = 0; h < heads; h++) {
-            for (int t = 0; t < count; t++) System.arraycopy(q, t * qDim + h * qk, qNope, t * n, n);
-            matmul.apply(mw.kB()[h], qNope, n, count, qa, heads * w, h * w);
-            for (int t = 0; t < count; t++) System.arraycopy(q, t * qDim + h * qk + n, qa, (t * heads + h) * w + r, p);
+        // qa[t, h, :R] = kB_h q_nope[t, h]; one dispatch for all heads, reading q_nope in place (the first N of each
+        // head's N + P query values).
+        matmul.applyPerHead(mw.kB(), q, qDim, qk, count, qa, heads * w, w);
+        for (int t = 0; t < count; t++) {
+            for (int h = 0; h < heads; h++) System.arraycopy(q, t * qDim + h * qk + n, qa, (t * heads + h) * w + r, p);
         }
         absorbed.plan(b, seqAbsorbed);
         absorbed.layer = layer;
@@ -221,10 +218,7 @@ final class MlaAttention {
         absorbed.kvOverride = null;
         pool.parallelFor(absorbed.items(), absorbed, absorbed.work(attentionPositions(b, seqAbsorbed)));
         absorbed.batch = null;
-        for (int h = 0; h < heads; h++) {
-            for (int t = 0; t < count; t++) System.arraycopy(attLatent, (t * heads + h) * r, headLatent, t * r, r);
-            matmul.apply(mw.vB()[h], headLatent, r, count, attOut, heads * v, h * v);
-        }
+        matmul.applyPerHead(mw.vB(), attLatent, heads * r, r, count, attOut, heads * v, v);
     }
 
     /**
@@ -249,10 +243,11 @@ final class MlaAttention {
                 rows.widen(seg, kv.rowOffset(j0 + j, 0), latentTile, j * w, w);
                 rows.rotateBack(latentTile, j * w, w, w); // rows of a rotated type hold H row
             }
-            for (int h = 0; h < heads; h++) {
-                matmul.apply(kBT[layer][h], latentTile, w, tile, keyTile, heads * qk, h * qk);
-                matmul.apply(mw.vB()[h], latentTile, w, tile, valueTile, heads * qk, h * qk);
-                for (int j = 0; j < tile; j++) {
+            // Every head's k_nope and v from the same latent rows (input stride 0 between heads).
+            matmul.applyPerHead(kBT[layer], latentTile, w, 0, tile, keyTile, heads * qk, qk);
+            matmul.applyPerHead(mw.vB(), latentTile, w, 0, tile, valueTile, heads * qk, qk);
+            for (int j = 0; j < tile; j++) {
+                for (int h = 0; h < heads; h++) {
                     System.arraycopy(latentTile, j * w + r, keyTile, (j * heads + h) * qk + n, p);
                 }
             }

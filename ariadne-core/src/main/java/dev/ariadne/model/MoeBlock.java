@@ -40,6 +40,11 @@ final class MoeBlock {
     private final float[] gate;         // [maxTokens, F]         its gate projections, then SwiGLU
     private final float[] up;           // [maxTokens, F]
     private final float[] yg;           // [maxTokens, hidden]    its outputs
+    // One token (single-sequence decode): all k experts in three dispatches instead of 2k.
+    private final Linear[] oneGateUp;   // [2k]  the chosen experts' gate matrices, then their up matrices
+    private final Linear[] oneDown;     // [k]
+    private final float[] oneHidden;    // [2k, F] gate projections (then SwiGLU), then up projections
+    private final float[] oneOut;       // [k, hidden] each expert's output
 
     MoeBlock(MoeConfig m, int hidden, MoeWeights[] layers, MatMul matmul, ElementOps ops, int maxTokens) {
         this.m = m;
@@ -59,6 +64,10 @@ final class MoeBlock {
         gate = new float[maxTokens * f];
         up = new float[maxTokens * f];
         yg = new float[maxTokens * hidden];
+        oneGateUp = new Linear[2 * k];
+        oneDown = new Linear[k];
+        oneHidden = new float[2 * k * f];
+        oneOut = new float[k * hidden];
         gateUp = new MatMul.Group[layers.length][];
         for (int l = 0; l < layers.length; l++) {
             if (layers[l] == null) continue;
@@ -73,7 +82,8 @@ final class MoeBlock {
     /** Bytes of the scratch buffers. */
     long bytes() {
         return 4L * (routerLogits.length + chosen.length + chosenWeight.length + expertStart.length + fill.length
-                + slotToken.length + slotWeight.length + xg.length + gate.length + up.length + yg.length);
+                + slotToken.length + slotWeight.length + xg.length + gate.length + up.length + yg.length
+                + oneHidden.length + oneOut.length);
     }
 
     /**
@@ -90,6 +100,10 @@ final class MoeBlock {
         for (int t = 0; t < count; t++) route(t);
         group(count);
         int f = m.expertIntermediate();
+        if (count == 1) {
+            applyOneToken(w, xb, x);
+            return;
+        }
         for (int j = 0; j < e; j++) {
             int from = expertStart[j], n = expertStart[j + 1] - from;
             if (n == 0) continue;
@@ -103,6 +117,33 @@ final class MoeBlock {
                 ops.axpy(slotWeight[from + i], yg, i * hidden, x, slotToken[from + i] * hidden, hidden);
             }
         }
+    }
+
+    /**
+     * The one token's k experts as one gate/up dispatch (2k matrices on the same input), one SwiGLU and one down
+     * dispatch (matrix i on expert i's hidden activations); the outputs are added in expert-id order (the slots'
+     * order), as the per-expert loop adds them, and each output value is the same single dot product, so the result
+     * equals that loop's.
+     */
+    private void applyOneToken(MoeWeights w, float[] xb, float[] x) {
+        int k = m.expertsUsed(), f = m.expertIntermediate();
+        for (int i = 0; i < k; i++) {
+            int j = expertOfSlot(i);
+            oneGateUp[i] = w.gate()[j];
+            oneGateUp[k + i] = w.up()[j];
+            oneDown[i] = w.down()[j];
+        }
+        matmul.applyPerHead(oneGateUp, xb, hidden, 0, 1, oneHidden, 2 * k * f, f);
+        ops.swiGlu(oneHidden, 0, oneHidden, k * f, k * f);
+        matmul.applyPerHead(oneDown, oneHidden, k * f, f, 1, oneOut, k * hidden, hidden);
+        for (int i = 0; i < k; i++) ops.axpy(slotWeight[i], oneOut, i * hidden, x, 0, hidden);
+    }
+
+    /** The expert of slot {@code slot} (slots are grouped by expert, in id order). */
+    private int expertOfSlot(int slot) {
+        int e = 0;
+        while (expertStart[e + 1] <= slot) e++;
+        return e;
     }
 
     /** Softmax over token t's router logits, its top-k experts and their (renormalized) weights. */

@@ -20,14 +20,15 @@ public interface RowKernel {
     float dot(MemorySegment w, long offset, float[] x, int xOff, int count);
 
     /**
-     * {@code y[yOff + r] = dot(row r, x)} for rows {@code from <= r < to} of a matrix whose row r starts at byte
-     * {@code r * rowBytes}: the matrix-vector product of decode. The loop lives here, next to {@link #dot}, so the
+     * {@code y[yOff + r] = dot(row r, x[xOff ..])} for rows {@code from <= r < to} of a matrix whose row r starts at
+     * byte {@code r * rowBytes}: the matrix-vector product of decode. The loop lives here, next to {@link #dot}, so the
      * JIT compiles it as its own unit: inlined deep into the caller's loops, the dot lost its vector intrinsics and
      * ran 3x slower (measured on Q8_0 decode).
      */
-    default void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int cols, float[] y, int yOff) {
+    default void dotRows(MemorySegment w, long rowBytes, int from, int to, float[] x, int xOff, int cols, float[] y,
+                         int yOff) {
         for (int r = from; r < to; r++) {
-            y[yOff + r] = dot(w, r * rowBytes, x, 0, cols);
+            y[yOff + r] = dot(w, r * rowBytes, x, xOff, cols);
         }
     }
 }

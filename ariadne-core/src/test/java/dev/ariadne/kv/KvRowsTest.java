@@ -18,7 +18,9 @@ class KvRowsTest {
     @CsvSource({"FP32, 1, 64, 1", "FP16, 2, 128, 37", "BF16, 3, 64, 19", "FP16, 4, 32, 5", "FP32, 2, 16, 130",
             "FP16, 1, 8, 9", "FP8, 2, 64, 13", "FP8, 1, 128, 207", "FP8, 3, 16, 5", "INT8, 2, 128, 37",
             "INT8, 4, 64, 1", "INT8, 1, 8, 9", "Q8_0, 2, 64, 13", "Q8_0, 1, 128, 207", "Q8_0, 3, 96, 7",
-            "Q4_0, 2, 64, 13", "Q4_0, 1, 128, 207", "Q4_0, 4, 32, 5", "Q4_0, 2, 160, 19"})
+            "Q4_0, 2, 64, 13", "Q4_0, 1, 128, 207", "Q4_0, 4, 32, 5", "Q4_0, 2, 160, 19",
+            // multi-head latent attention: every head of a work item on one latent row of 576 (values: its first 512)
+            "FP16, 8, 576, 21", "FP32, 16, 576, 3", "Q8_0, 5, 576, 9", "FP8, 7, 512, 4", "Q4_0, 16, 512, 6"})
     void vectorMatchesScalar(String dtypeName, int group, int hd, int n) {
         KvCacheDType dtype = KvCacheDType.valueOf(dtypeName);
         KvRows vec = new KvRows(dtype, KernelProvider.best());

@@ -8,9 +8,19 @@ import dev.ariadne.model.ModelWeights;
 import dev.ariadne.tensor.Linear;
 
 /**
- * A straightforward double-precision forward pass of a llama/qwen2/qwen3 decoder over a whole prompt, with the
- * full [query x key] score matrix and an optional Dual Chunk Attention: the oracle the engine's tiled DCA is
- * checked against. No KV cache, no tiles, no SIMD; weights widened from the engine's own {@link ModelWeights}.
+ * A straightforward double-precision forward pass of a llama/qwen2/qwen3/qwen3moe/deepseek2 decoder over a whole
+ * prompt, with the full [query x key] score matrix, optional YaRN and an optional Dual Chunk Attention: the oracle
+ * the engine's tiled DCA and latent attention are checked against. No KV cache, no tiles, no SIMD; weights widened
+ * from the engine's own {@link ModelWeights}.
+ *
+ * <p>Multi-head latent attention in its decompressed (HF DeepseekV2Attention) form, per head h:
+ * <pre>
+ * q_h = [q_nope | rope(q_pe)]     from wq xb, or qB rmsNorm(qA xb)
+ * c   = rmsNorm(kvA xb [:R]),  k_pe = rope(kvA xb [R:])
+ * k_h = [kB_h^T c | k_pe],  v_h = vB_h c,   scores scaled by mscale(s, mscale_all_dim)^2 / sqrt(N + P)
+ * </pre>
+ * YaRN as transformers' {@code _compute_yarn_parameters} (LONG-CONTEXT.md section 2): per pair i of the rotary
+ * dims, {@code inv_freq = (inv_freq / s) ramp(i) + inv_freq (1 - ramp(i))}, cos and sin times the attention factor.
  *
  * <p>Dual Chunk Attention as vLLM runs it ({@code rotary_embedding/dual_chunk_rope.py},
  * {@code attention/backends/dual_chunk_flash_attn.py}), {@code L = chunk_size - local_size}, query at position p in
@@ -34,8 +44,9 @@ public final class ScalarDecoderReference {
         this.w = weights;
         this.c = weights.config();
         this.dca = dca;
-        if (!c.ropeScaling().isNone()) {
-            throw new IllegalArgumentException("the reference decoder has no rope scaling");
+        var r = c.ropeScaling();
+        if (!r.isNone() && r.type() != dev.ariadne.config.RotaryScaling.Type.YARN) {
+            throw new IllegalArgumentException("the reference decoder has no " + r.type() + " rope scaling");
         }
     }
 
@@ -49,6 +60,13 @@ public final class ScalarDecoderReference {
         for (LayerWeights lw : w.layers()) {
             double[][] xb = new double[n][];
             for (int t = 0; t < n; t++) xb[t] = rmsNorm(x[t], lw.attnNorm());
+            if (lw.mla() != null) {
+                double[][] o = matmul(lw.wo(), latentAttention(lw, xb, n), null);
+                for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += o[t][i];
+                for (int t = 0; t < n; t++) xb[t] = rmsNorm(x[t], lw.ffnNorm());
+                mlp(lw, xb, x);
+                continue;
+            }
             double[][] q = matmul(lw.wq(), xb, lw.bq()), k = matmul(lw.wk(), xb, lw.bk());
             double[][] v = matmul(lw.wv(), xb, lw.bv());
             if (lw.qNorm() != null) {
@@ -61,24 +79,99 @@ public final class ScalarDecoderReference {
             double[][] o = matmul(lw.wo(), att, null);
             for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += o[t][i];
             for (int t = 0; t < n; t++) xb[t] = rmsNorm(x[t], lw.ffnNorm());
-            if (lw.moe() != null) {
-                double[][] y = moe(lw.moe(), xb);
-                for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += y[t][i];
-                continue;
-            }
-            double[][] gate = matmul(lw.wGate(), xb, null), up = matmul(lw.wUp(), xb, null);
-            for (int t = 0; t < n; t++) {
-                for (int i = 0; i < gate[t].length; i++) {
-                    double g = gate[t][i];
-                    gate[t][i] = g / (1 + Math.exp(-g)) * up[t][i];
-                }
-            }
-            double[][] down = matmul(lw.wDown(), gate, null);
-            for (int t = 0; t < n; t++) for (int i = 0; i < h; i++) x[t][i] += down[t][i];
+            mlp(lw, xb, x);
         }
         double[][] normed = new double[n][];
         for (int t = 0; t < n; t++) normed[t] = rmsNorm(x[t], w.outputNorm());
         return matmul(w.output(), normed, null);
+    }
+
+    /** x += the layer's MLP of xb: dense SwiGLU, or the routed experts plus the shared ones. */
+    private void mlp(LayerWeights lw, double[][] xb, double[][] x) {
+        int h = c.hiddenSize();
+        if (lw.moe() != null) {
+            double[][] y = moe(lw.moe(), xb);
+            for (int t = 0; t < x.length; t++) for (int i = 0; i < h; i++) x[t][i] += y[t][i];
+            if (lw.moe().sharedGate() == null) return;
+            double[][] down = swiGlu(lw.moe().sharedGate(), lw.moe().sharedUp(), lw.moe().sharedDown(), xb);
+            for (int t = 0; t < x.length; t++) for (int i = 0; i < h; i++) x[t][i] += down[t][i];
+            return;
+        }
+        double[][] down = swiGlu(lw.wGate(), lw.wUp(), lw.wDown(), xb);
+        for (int t = 0; t < x.length; t++) for (int i = 0; i < h; i++) x[t][i] += down[t][i];
+    }
+
+    private static double[][] swiGlu(Linear wGate, Linear wUp, Linear wDown, double[][] xb) {
+        double[][] gate = matmul(wGate, xb, null), up = matmul(wUp, xb, null);
+        for (int t = 0; t < xb.length; t++) {
+            for (int i = 0; i < gate[t].length; i++) {
+                double g = gate[t][i];
+                gate[t][i] = g / (1 + Math.exp(-g)) * up[t][i];
+            }
+        }
+        return matmul(wDown, gate, null);
+    }
+
+    /** The decompressed multi-head latent attention of the whole prompt: {@code [n][H * V]}. */
+    private double[][] latentAttention(LayerWeights lw, double[][] xb, int n) {
+        var m = c.mla();
+        var mw = lw.mla();
+        int heads = c.numHeads(), nope = m.qkNopeHeadDim(), pe = m.qkRopeHeadDim(), r = m.kvLoraRank();
+        int qk = nope + pe, v = m.vHeadDim();
+        double[][] q;
+        if (mw.qA() == null) {
+            q = matmul(lw.wq(), xb, null);
+        } else {
+            double[][] low = matmul(mw.qA(), xb, null);
+            for (int t = 0; t < n; t++) low[t] = rmsNorm(low[t], mw.qANorm());
+            q = matmul(mw.qB(), low, null);
+        }
+        double[][] kv = matmul(mw.kvA(), xb, null);
+        double[][] latent = new double[n][], kPe = new double[n][];
+        for (int t = 0; t < n; t++) {
+            latent[t] = rmsNorm(java.util.Arrays.copyOf(kv[t], r), mw.kvANorm());
+            kPe[t] = java.util.Arrays.copyOfRange(kv[t], r, r + pe);
+            rotatePairs(kPe[t], 0, pe, t);
+            for (int head = 0; head < heads; head++) rotatePairs(q[t], head * qk + nope, pe, t);
+        }
+        double scale = scoreFactor() / Math.sqrt(qk);
+        double[][] out = new double[n][heads * v];
+        double[] s = new double[n];
+        for (int head = 0; head < heads; head++) {
+            double[][] kNope = new double[n][nope], val = matmul(mw.vB()[head], latent, null);
+            for (int row = 0; row < r; row++) {
+                double[] kb = row(mw.kB()[head], row); // kB_h [R, N]: k_nope[i] = sum_row kB[row][i] c[row]
+                for (int j = 0; j < n; j++) for (int i = 0; i < nope; i++) kNope[j][i] += kb[i] * latent[j][row];
+            }
+            for (int t = 0; t < n; t++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= t; j++) {
+                    double dot = 0;
+                    for (int i = 0; i < nope; i++) dot += q[t][head * qk + i] * kNope[j][i];
+                    for (int i = 0; i < pe; i++) dot += q[t][head * qk + nope + i] * kPe[j][i];
+                    s[j] = dot * scale;
+                    max = Math.max(max, s[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= t; j++) sum += s[j] = Math.exp(s[j] - max);
+                for (int j = 0; j <= t; j++) {
+                    for (int i = 0; i < v; i++) out[t][head * v + i] += s[j] / sum * val[j][i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** DeepSeek's YaRN factor on the scores, mscale(s, mscale_all_dim)^2; 1 otherwise. */
+    private double scoreFactor() {
+        var r = c.ropeScaling();
+        if (r.isNone() || r.mscaleAllDim() == 0) return 1;
+        double m = mscale(r.factor(), r.mscaleAllDim());
+        return m * m;
+    }
+
+    private static double mscale(double s, double m) {
+        return s <= 1 ? 1 : 0.1 * m * Math.log(s) + 1;
     }
 
     /**
@@ -113,7 +206,7 @@ public final class ScalarDecoderReference {
             for (int i = 0; i < k; i++) chosen += p[order[i]] / sum;
             for (int i = 0; i < k; i++) {
                 int e = order[i];
-                double weight = p[e] / sum / (m.normTopK() ? chosen : 1);
+                double weight = p[e] / sum / (m.normTopK() ? chosen : 1) * m.routedScale();
                 double[][] in = {xb[t]};
                 double[] gate = matmul(mw.gate()[e], in, null)[0], up = matmul(mw.up()[e], in, null)[0];
                 for (int j = 0; j < gate.length; j++) gate[j] = gate[j] / (1 + Math.exp(-gate[j])) * up[j];
@@ -170,18 +263,43 @@ public final class ScalarDecoderReference {
 
     /** RoPE of every head at {@code position}, pairs as the model's style forms them. */
     private double[] rotate(double[] x, int heads, int position) {
-        int hd = c.headDim(), half = hd / 2;
+        int hd = c.headDim();
         double[] y = x.clone();
-        for (int head = 0; head < heads; head++) {
-            for (int i = 0; i < half; i++) {
-                double a = position * Math.pow(c.ropeTheta(), -2.0 * i / hd);
-                int i0 = c.ropeStyle() == RopeStyle.NEOX ? head * hd + i : head * hd + 2 * i;
-                int i1 = c.ropeStyle() == RopeStyle.NEOX ? i0 + half : i0 + 1;
-                y[i0] = x[i0] * Math.cos(a) - x[i1] * Math.sin(a);
-                y[i1] = x[i0] * Math.sin(a) + x[i1] * Math.cos(a);
-            }
-        }
+        for (int head = 0; head < heads; head++) rotatePairs(y, head * hd, hd, position);
         return y;
+    }
+
+    /** RoPE in place of {@code y[off .. off + dim)} at {@code position}, with YaRN's frequencies when configured. */
+    private void rotatePairs(double[] y, int off, int dim, int position) {
+        int half = dim / 2;
+        var r = c.ropeScaling();
+        boolean yarn = !r.isNone();
+        double low = 0, high = 0, magnitude = 1;
+        if (yarn) {
+            low = Math.max(0, Math.floor(correctionDim(dim, r.betaFast(), r.originalContext())));
+            high = Math.min(dim - 1, Math.ceil(correctionDim(dim, r.betaSlow(), r.originalContext())));
+            if (low == high) high += 0.001;
+            magnitude = !Double.isNaN(r.attentionFactor()) ? r.attentionFactor()
+                    : r.mscale() != 0 && r.mscaleAllDim() != 0 ? mscale(r.factor(), r.mscale())
+                    / mscale(r.factor(), r.mscaleAllDim()) : mscale(r.factor(), 1);
+        }
+        for (int i = 0; i < half; i++) {
+            double freq = Math.pow(c.ropeTheta(), -2.0 * i / dim);
+            if (yarn) {
+                double ramp = Math.min(1, Math.max(0, (i - low) / (high - low)));
+                freq = freq / r.factor() * ramp + freq * (1 - ramp);
+            }
+            double a = position * freq, cos = Math.cos(a) * magnitude, sin = Math.sin(a) * magnitude;
+            int i0 = c.ropeStyle() == RopeStyle.NEOX ? off + i : off + 2 * i;
+            int i1 = c.ropeStyle() == RopeStyle.NEOX ? i0 + half : i0 + 1;
+            double x0 = y[i0], x1 = y[i1];
+            y[i0] = x0 * cos - x1 * sin;
+            y[i1] = x0 * sin + x1 * cos;
+        }
+    }
+
+    private double correctionDim(int dim, double rotations, int original) {
+        return dim * Math.log(original / (rotations * 2 * Math.PI)) / (2 * Math.log(c.ropeTheta()));
     }
 
     private double[] rmsNorm(double[] x, float[] weight) {

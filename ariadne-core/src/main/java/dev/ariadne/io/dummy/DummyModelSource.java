@@ -54,11 +54,15 @@ public final class DummyModelSource implements ModelSource {
             long ls = seed + 100L * (l + 1);
             s.constant(TensorNames.layer(l, "attn_norm.weight"), h, 1f);
             s.constant(TensorNames.layer(l, "ffn_norm.weight"), h, 1f);
-            s.matrix(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h, format.quantizer(), ls, pool);
-            s.matrix(TensorNames.layer(l, "attn_k.weight"), c.kvDim(), h, format.quantizer(), ls + 1, pool);
-            s.matrix(TensorNames.layer(l, "attn_v.weight"), c.kvDim(), h, format.quantizer(), ls + 2, pool);
-            s.matrix(TensorNames.layer(l, "attn_output.weight"), h, c.qDim(), format.quantizer(), ls + 3, pool);
-            if (c.moe() != null) {
+            if (c.mla() != null) {
+                s.latentAttention(l, c, format.quantizer(), ls, pool);
+            } else {
+                s.matrix(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h, format.quantizer(), ls, pool);
+                s.matrix(TensorNames.layer(l, "attn_k.weight"), c.kvDim(), h, format.quantizer(), ls + 1, pool);
+                s.matrix(TensorNames.layer(l, "attn_v.weight"), c.kvDim(), h, format.quantizer(), ls + 2, pool);
+                s.matrix(TensorNames.layer(l, "attn_output.weight"), h, c.qDim(), format.quantizer(), ls + 3, pool);
+            }
+            if (c.moe() != null && c.moe().isMoeLayer(l)) {
                 // As llama-quantize leaves them: the router in F32, the experts stacked [cols, rows, experts].
                 int e = c.moe().experts(), f = c.moe().expertIntermediate();
                 s.matrix(TensorNames.layer(l, "ffn_gate_inp.weight"), e, h, WeightFormat.of(GGMLType.F32).quantizer(),
@@ -66,6 +70,14 @@ public final class DummyModelSource implements ModelSource {
                 s.stacked(TensorNames.layer(l, "ffn_gate_exps.weight"), e, f, h, format.quantizer(), ls + 4, pool);
                 s.stacked(TensorNames.layer(l, "ffn_up_exps.weight"), e, f, h, format.quantizer(), ls + 5, pool);
                 s.stacked(TensorNames.layer(l, "ffn_down_exps.weight"), e, h, f, format.quantizer(), ls + 6, pool);
+                int shared = c.moe().sharedIntermediate();
+                if (shared > 0) {
+                    s.matrix(TensorNames.layer(l, "ffn_gate_shexp.weight"), shared, h, format.quantizer(), ls + 8,
+                            pool);
+                    s.matrix(TensorNames.layer(l, "ffn_up_shexp.weight"), shared, h, format.quantizer(), ls + 9, pool);
+                    s.matrix(TensorNames.layer(l, "ffn_down_shexp.weight"), h, shared, format.quantizer(), ls + 10,
+                            pool);
+                }
             } else {
                 s.matrix(TensorNames.layer(l, "ffn_gate.weight"), c.intermediateSize(), h, format.quantizer(), ls + 4,
                         pool);
@@ -85,6 +97,28 @@ public final class DummyModelSource implements ModelSource {
             }
         }
         return s;
+    }
+
+    /**
+     * deepseek2's attention tensors as llama.cpp's converter writes them: the query (one projection, or q_a, its
+     * norm and q_b), kv_a_mqa [kv_lora + rope, hidden] and its norm, kv_b split per head into attn_k_b (ne
+     * [qk_nope, kv_lora, heads]) and attn_v_b (ne [kv_lora, v, heads]), the output [hidden, heads x v].
+     */
+    private void latentAttention(int l, ModelConfig c, Quantizer q, long seed, ComputePool pool) {
+        var m = c.mla();
+        int h = c.hiddenSize(), heads = c.numHeads();
+        if (m.qLoraRank() == 0) {
+            matrix(TensorNames.layer(l, "attn_q.weight"), c.qDim(), h, q, seed, pool);
+        } else {
+            matrix(TensorNames.layer(l, "attn_q_a.weight"), m.qLoraRank(), h, q, seed, pool);
+            constant(TensorNames.layer(l, "attn_q_a_norm.weight"), m.qLoraRank(), 1f);
+            matrix(TensorNames.layer(l, "attn_q_b.weight"), c.qDim(), m.qLoraRank(), q, seed + 11, pool);
+        }
+        matrix(TensorNames.layer(l, "attn_kv_a_mqa.weight"), m.latentWidth(), h, q, seed + 1, pool);
+        constant(TensorNames.layer(l, "attn_kv_a_norm.weight"), m.kvLoraRank(), 1f);
+        stacked(TensorNames.layer(l, "attn_k_b.weight"), heads, m.kvLoraRank(), m.qkNopeHeadDim(), q, seed + 2, pool);
+        stacked(TensorNames.layer(l, "attn_v_b.weight"), heads, m.vHeadDim(), m.kvLoraRank(), q, seed + 12, pool);
+        matrix(TensorNames.layer(l, "attn_output.weight"), h, heads * m.vHeadDim(), q, seed + 3, pool);
     }
 
     /** {@code experts} matrices of [rows, cols] in one tensor, ne = [cols, rows, experts] as GGUF stacks experts. */

@@ -3,6 +3,7 @@ package dev.ariadne.io.hf;
 import dev.ariadne.config.DcaConfig;
 import dev.ariadne.config.Architecture;
 import dev.ariadne.config.ModelConfig;
+import dev.ariadne.config.MlaConfig;
 import dev.ariadne.config.MoeConfig;
 import dev.ariadne.config.RopeStyle;
 import dev.ariadne.config.RotaryScaling;
@@ -52,6 +53,12 @@ public final class HFModelSource implements ModelSource {
 
     public static HFModelSource open(Path dir) {
         ModelConfig config = readConfig(dir.resolve("config.json"));
+        if (config.mla() != null) {
+            // HF keeps kv_b_proj as one [heads x (qk_nope + v), kv_lora_rank] matrix; llama.cpp's converter splits it
+            // into the per-head attn_k_b (transposed) and attn_v_b this engine reads.
+            throw new ModelFileException(dir + ": DeepSeek safetensors weights are not supported yet; convert them"
+                    + " with llama.cpp's convert_hf_to_gguf.py, or run the config with --load-format dummy");
+        }
         List<SafetensorsFile> files = new ArrayList<>();
         try {
             for (Path p : weightFiles(dir)) {
@@ -112,8 +119,9 @@ public final class HFModelSource implements ModelSource {
             }
             int hidden = c.getInt("hidden_size");
             int heads = c.getInt("num_attention_heads");
-            int headDim = c.getInt("head_dim", hidden / heads);
-            MoeConfig moe = arch.moe ? moe(c) : null;
+            MlaConfig mla = arch.mla ? mla(c) : null;
+            int headDim = mla != null ? mla.qkHeadDim() : c.getInt("head_dim", hidden / heads);
+            MoeConfig moe = arch.moe ? (arch.mla ? deepseekMoe(c) : moe(c)) : null;
             return new ModelConfig(
                     arch,
                     c.getInt("vocab_size"),
@@ -121,12 +129,13 @@ public final class HFModelSource implements ModelSource {
                     c.getInt("intermediate_size"),
                     c.getInt("num_hidden_layers"),
                     heads,
-                    c.getInt("num_key_value_heads", heads),
+                    mla != null ? 1 : c.getInt("num_key_value_heads", heads),
                     headDim,
                     (float) c.getDouble("rms_norm_eps", 1e-6),
                     c.getDouble("rope_theta", c.optObject("rope_parameters")
                             .map(rp -> rp.getDouble("rope_theta", 10000.0)).orElse(10000.0)),
-                    RopeStyle.NEOX,
+                    // DeepseekV2's apply_rotary_pos_emb de-interleaves q_pe/k_pe before rotate_half: pairs (2i, 2i+1)
+                    mla != null ? RopeStyle.NORMAL : RopeStyle.NEOX,
                     c.getInt("max_position_embeddings", 2048),
                     c.getBoolean("tie_word_embeddings", false),
                     firstId(c, "bos_token_id"),
@@ -134,7 +143,8 @@ public final class HFModelSource implements ModelSource {
                     ropeScaling(c),
                     c.has("dual_chunk_attention_config")
                             ? DcaConfig.from(c.getObject("dual_chunk_attention_config")) : null,
-                    moe);
+                    moe,
+                    mla);
         } catch (JsonException | IllegalArgumentException e) {
             if (e instanceof ModelFileException) throw e;
             String msg = e.getMessage();
@@ -160,6 +170,36 @@ public final class HFModelSource implements ModelSource {
         }
         return new MoeConfig(c.getInt("num_experts"), c.getInt("num_experts_per_tok"),
                 c.getInt("moe_intermediate_size"), c.getBoolean("norm_topk_prob", false));
+    }
+
+    /** DeepSeek-V2's {@code kv_lora_rank}, {@code q_lora_rank} (null: one query projection), head widths. */
+    private static MlaConfig mla(JsonObject c) {
+        return new MlaConfig(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
+                c.getInt("qk_rope_head_dim"), c.getInt("v_head_dim"));
+    }
+
+    /**
+     * DeepSeek-V2's experts: {@code n_routed_experts} of {@code moe_intermediate_size}, {@code num_experts_per_tok}
+     * by softmax, {@code n_shared_experts} of the same width run on every token, {@code first_k_dense_replace}
+     * dense layers first, {@code routed_scaling_factor}. Sigmoid scoring and group-limited routing (DeepSeek-V3,
+     * V2's {@code group_limited_greedy}) and MoE only every n-th layer are refused.
+     */
+    private static MoeConfig deepseekMoe(JsonObject c) {
+        String scoring = c.optString("scoring_func").orElse("softmax");
+        String topk = c.optString("topk_method").orElse("greedy");
+        if (!scoring.equals("softmax") || !topk.equals("greedy")) {
+            throw new IllegalArgumentException("scoring_func '" + scoring + "' with topk_method '" + topk + "' is"
+                    + " not supported yet; softmax scoring with greedy top-k (DeepSeek-V2-Lite) is");
+        }
+        int freq = c.getInt("moe_layer_freq", 1);
+        if (freq != 1) {
+            throw new IllegalArgumentException("moe_layer_freq " + freq + " (dense layers among the sparse ones) is"
+                    + " not supported");
+        }
+        int width = c.getInt("moe_intermediate_size");
+        return new MoeConfig(c.getInt("n_routed_experts"), c.getInt("num_experts_per_tok"), width,
+                c.getBoolean("norm_topk_prob", false), c.getDouble("routed_scaling_factor", 1.0),
+                c.getInt("first_k_dense_replace", 0), c.getInt("n_shared_experts", 0) * width);
     }
 
     /** {@code rope_scaling}, or transformers v5's {@code rope_parameters} (which also carries {@code rope_theta}). */

@@ -88,6 +88,33 @@ public final class MatMul {
         t.x = null;
     }
 
+    /**
+     * Matrix h of {@code perHead} applied to its own slice of the input, all in one parallel dispatch over their
+     * concatenated rows: {@code y[t * yStride + h * yHeadStride + r] = sum_c W_h[r][c] x[t * xStride + h * xHeadStride
+     * + c]}. Latent attention's per-head up-projections (kB_h on q_nope_h, vB_h on a head's latent output) are many
+     * small matrices; one synchronization per layer instead of one per head (an input stride of 0 gives every head
+     * the same input).
+     */
+    public void applyPerHead(Linear[] perHead, float[] x, int xStride, int xHeadStride, int tokens, float[] y,
+                             int yStride, int yHeadStride) {
+        for (Linear w : perHead) checkWidth(w);
+        Task t = task;
+        t.group = null;
+        t.heads = perHead;
+        t.x = x;
+        t.xStride = xStride;
+        t.xHeadStride = xHeadStride;
+        t.tokens = tokens;
+        t.y = y;
+        t.yStride = yStride;
+        t.yHeadStride = yHeadStride;
+        int rows = perHead.length * perHead[0].rows();
+        pool.parallelFor(rows, t, (long) rows * perHead[0].cols() * tokens);
+        t.heads = null;
+        t.x = null;
+        t.y = null;
+    }
+
     private void checkWidth(Linear w) {
         if (w.cols() * TILE_ROWS > tiles[0].length) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns exceed the workspace");
@@ -96,15 +123,24 @@ public final class MatMul {
 
     private final class Task implements RangeTask {
         Group group;
+        Linear[] heads;
         Linear w;
         float[] x;
         float[] y;
-        int xStride, tokens, yStride, yOff;
+        int xStride, tokens, yStride, yOff, xHeadStride, yHeadStride;
 
         @Override
         public void run(int worker, int from, int to) {
+            if (heads != null) {
+                int rows = heads[0].rows();
+                for (int h = from / rows; h < heads.length && h * rows < to; h++) {
+                    int lo = Math.max(from, h * rows) - h * rows, hi = Math.min(to, (h + 1) * rows) - h * rows;
+                    runMatrix(worker, heads[h], h * xHeadStride, y, yStride, h * yHeadStride, lo, hi);
+                }
+                return;
+            }
             if (group == null) {
-                runMatrix(worker, w, y, yStride, yOff, from, to);
+                runMatrix(worker, w, 0, y, yStride, yOff, from, to);
                 return;
             }
             // Concatenated row space: matrix i owns [base, base + rows_i).
@@ -113,16 +149,16 @@ public final class MatMul {
             for (int i = 0; i < ws.length; i++) {
                 int lo = Math.max(from, base), hi = Math.min(to, base + ws[i].rows());
                 if (lo < hi) {
-                    runMatrix(worker, ws[i], group.outputs()[i], ws[i].rows(), 0, lo - base, hi - base);
+                    runMatrix(worker, ws[i], 0, group.outputs()[i], ws[i].rows(), 0, lo - base, hi - base);
                 }
                 base += ws[i].rows();
             }
         }
 
-        /** Rows [from, to) of {@code w}, written at {@code y[t * yStride + yOff + r]}. */
-        private void runMatrix(int worker, Linear w, float[] y, int yStride, int yOff, int from, int to) {
+        /** Rows [from, to) of {@code w} on {@code x[t * xStride + xOff ..]}, written at {@code y[t*yStride + yOff + r]}. */
+        private void runMatrix(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to) {
             if (tokens == 1) {
-                w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, w.cols(), y, yOff);
+                w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff, w.cols(), y, yOff);
                 return;
             }
             float[] tile = tiles[worker];
@@ -134,31 +170,32 @@ public final class MatMul {
                     for (int r = r0; r < r1; r++) {
                         w.kernel().dequantize(w.data(), w.rowOffset(r), tile, (r - r0) * cols, cols);
                     }
-                    tileProduct(tile, r0, r1 - r0, cols, t0, t1, y, yStride, yOff);
+                    tileProduct(tile, r0, r1 - r0, cols, t0, t1, xOff, y, yStride, yOff);
                 }
             }
         }
 
         /** Y[t][r0 + i] for i < nRows, t in [t0, t1), from the dequantized tile rows. */
-        private void tileProduct(float[] tile, int r0, int nRows, int cols, int t0, int t1, float[] y, int yStride,
-                                 int yOff) {
+        private void tileProduct(float[] tile, int r0, int nRows, int cols, int t0, int t1, int xOff, float[] y,
+                                 int yStride, int yOff) {
             int i = 0;
             if (vectorized) {
                 for (; i + 4 <= nRows; i += 4) {
                     int t = t0;
                     for (; t + 4 <= t1; t += 4) {
-                        kernel4x4(tile, i * cols, cols, t, y, t * yStride + yOff + r0 + i, yStride);
+                        kernel4x4(tile, i * cols, cols, t * xStride + xOff, y, t * yStride + yOff + r0 + i, yStride);
                     }
                     for (; t < t1; t++) {
                         for (int k = 0; k < 4; k++) {
-                            y[t * yStride + yOff + r0 + i + k] = dot(tile, (i + k) * cols, x, t * xStride, cols);
+                            y[t * yStride + yOff + r0 + i + k] = dot(tile, (i + k) * cols, x, t * xStride + xOff,
+                                    cols);
                         }
                     }
                 }
             }
             for (; i < nRows; i++) {
                 for (int t = t0; t < t1; t++) {
-                    y[t * yStride + yOff + r0 + i] = dot(tile, i * cols, x, t * xStride, cols);
+                    y[t * yStride + yOff + r0 + i] = dot(tile, i * cols, x, t * xStride + xOff, cols);
                 }
             }
         }
@@ -167,8 +204,8 @@ public final class MatMul {
          * Four tile rows against four tokens: 16 accumulators, 8 loads per 16 FMAs; weights and activations are
          * each loaded once per k step and reused four times.
          */
-        private void kernel4x4(float[] tile, int wOff, int cols, int t, float[] y, int y0, int yStride) {
-            int x0 = t * xStride, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        private void kernel4x4(float[] tile, int wOff, int cols, int x0, float[] y, int y0, int yStride) {
+            int x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
             int w0 = wOff, w1 = w0 + cols, w2 = w1 + cols, w3 = w2 + cols;
             FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
             FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;

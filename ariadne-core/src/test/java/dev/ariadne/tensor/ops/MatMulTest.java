@@ -96,4 +96,46 @@ class MatMulTest {
             }
         }
     }
+
+    /** Per-head matrices on their own slices of the input equal one product per head, strided input and output. */
+    @ParameterizedTest(name = "per head tokens={0} xHeadStride={1}")
+    @CsvSource({"1, 40", "5, 40", "5, 0", "70, 40"})
+    void perHeadEqualsOneProductPerHead(int tokens, int xHeadStride) {
+        GGMLType type = GGMLType.Q8_0;
+        WeightFormat f = WeightFormat.of(type);
+        int heads = 3, rows = 21, cols = 32;
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            long rowBytes = type.bytesFor(cols);
+            Linear[] ws = new Linear[heads];
+            for (int h = 0; h < heads; h++) {
+                MemorySegment seg = arena.allocate(rowBytes * rows);
+                float[] row = new float[cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
+                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
+                }
+                ws[h] = new Linear("w" + h, type, f.vector(), seg, rows, cols, rowBytes);
+            }
+            int xStride = heads * 40 + 1, yHeadStride = rows + 2, yStride = heads * yHeadStride + 3;
+            float[] x = new float[tokens * xStride];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            MatMul mm = new MatMul(pool, cols, true);
+            float[] y = new float[tokens * yStride];
+            mm.applyPerHead(ws, x, xStride, xHeadStride, tokens, y, yStride, yHeadStride);
+            for (int h = 0; h < heads; h++) {
+                float[] xh = new float[tokens * cols];
+                for (int t = 0; t < tokens; t++) System.arraycopy(x, t * xStride + h * xHeadStride, xh, t * cols, cols);
+                float[] alone = new float[tokens * rows];
+                mm.apply(ws[h], xh, cols, tokens, alone, rows, 0);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        float a = alone[t * rows + r];
+                        assertEquals(a, y[t * yStride + h * yHeadStride + r], 1e-5 * Math.max(1, Math.abs(a)),
+                                "head " + h + " token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
 }
