@@ -16,12 +16,17 @@ import dev.ariadne.tensor.ops.MatMul;
  *              expert: [--- e0 ---] | [- e2 -] | [ e3 ...     expertStart[e] .. expertStart[e + 1]
  *   run:     per active expert, once: gather its tokens' rows of xb, gate/up (one matrix-matrix dispatch over
  *            its n tokens), SwiGLU, down, then x[token] += weight * y[slot]
+ *            (up to {@link #SEGMENT_SLOTS} slots, as in decode steps: all experts' gate/up in one dispatch, each on
+ *            its own slots, and all their downs in a second, instead of two dispatches per active expert)
  * </pre>
  *
  * Experts are visited in id order, so a token's sum over its experts has the same order whatever else is in the
  * step. All buffers are allocated once for {@code maxTokens} tokens.
  */
 final class MoeBlock {
+    /** Slots (tokens x experts per token) up to which a step runs all its experts in two dispatches. */
+    static final int SEGMENT_SLOTS = 256;
+
     private final MoeConfig m;
     private final int hidden;
     private final MatMul matmul;
@@ -40,11 +45,15 @@ final class MoeBlock {
     private final float[] gate;         // [maxTokens, F]         its gate projections, then SwiGLU
     private final float[] up;           // [maxTokens, F]
     private final float[] yg;           // [maxTokens, hidden]    its outputs
-    // One token (single-sequence decode): all k experts in three dispatches instead of 2k.
-    private final Linear[] oneGateUp;   // [2k]  the chosen experts' gate matrices, then their up matrices
-    private final Linear[] oneDown;     // [k]
-    private final float[] oneHidden;    // [2k, F] gate projections (then SwiGLU), then up projections
-    private final float[] oneOut;       // [k, hidden] each expert's output
+    // Few slots (decode steps): every active expert in one gate/up and one down dispatch instead of two each.
+    private final int segmentSlots;     // the most slots (tokens x k) run this way
+    private final Linear[] segWeights;  // [2 experts] the active experts' gate and up matrices, or their downs
+    private final int[] segFrom;        // [2 experts] first slot of each
+    private final int[] segCount;       // [2 experts] its slots
+    private final int[] segOff;         // [2 experts] output column: 0 (gate, down) or F (up)
+    private final float[] slotX;        // [segmentSlots, hidden] xb of each slot's token
+    private final float[] slotHidden;   // [segmentSlots, 2F] gate | up projections; SwiGLU in the gate half
+    private final float[] slotOut;      // [segmentSlots, hidden] each slot's expert output
 
     MoeBlock(MoeConfig m, int hidden, MoeWeights[] layers, MatMul matmul, ElementOps ops, int maxTokens) {
         this.m = m;
@@ -64,10 +73,14 @@ final class MoeBlock {
         gate = new float[maxTokens * f];
         up = new float[maxTokens * f];
         yg = new float[maxTokens * hidden];
-        oneGateUp = new Linear[2 * k];
-        oneDown = new Linear[k];
-        oneHidden = new float[2 * k * f];
-        oneOut = new float[k * hidden];
+        segmentSlots = Math.max(k, Math.min(maxTokens * k, SEGMENT_SLOTS));
+        segWeights = new Linear[2 * e];
+        segFrom = new int[2 * e];
+        segCount = new int[2 * e];
+        segOff = new int[2 * e];
+        slotX = new float[segmentSlots * hidden];
+        slotHidden = new float[segmentSlots * 2 * f];
+        slotOut = new float[segmentSlots * hidden];
         gateUp = new MatMul.Group[layers.length][];
         for (int l = 0; l < layers.length; l++) {
             if (layers[l] == null) continue;
@@ -83,7 +96,7 @@ final class MoeBlock {
     long bytes() {
         return 4L * (routerLogits.length + chosen.length + chosenWeight.length + expertStart.length + fill.length
                 + slotToken.length + slotWeight.length + xg.length + gate.length + up.length + yg.length
-                + oneHidden.length + oneOut.length);
+                + slotX.length + slotHidden.length + slotOut.length + 4L * segFrom.length);
     }
 
     /**
@@ -100,8 +113,8 @@ final class MoeBlock {
         for (int t = 0; t < count; t++) route(t);
         group(count);
         int f = m.expertIntermediate();
-        if (count == 1) {
-            applyOneToken(w, xb, x);
+        if (count * m.expertsUsed() <= segmentSlots) {
+            applySegmented(w, xb, x, count);
             return;
         }
         for (int j = 0; j < e; j++) {
@@ -120,30 +133,39 @@ final class MoeBlock {
     }
 
     /**
-     * The one token's k experts as one gate/up dispatch (2k matrices on the same input), one SwiGLU and one down
-     * dispatch (matrix i on expert i's hidden activations); the outputs are added in expert-id order (the slots'
-     * order), as the per-expert loop adds them, and each output value is the same single dot product, so the result
-     * equals that loop's.
+     * The step's slots gathered in expert order, each active expert's gate and up run on its own slots in one
+     * dispatch, SwiGLU per slot, every expert's down in a second dispatch, then {@code x[token] += weight * out}
+     * in slot order: each token's experts are added in id order, as the per-expert loop adds them, and each expert
+     * sees the same tokens, so the result equals that loop's up to the matrix kernels' blocking.
      */
-    private void applyOneToken(MoeWeights w, float[] xb, float[] x) {
-        int k = m.expertsUsed(), f = m.expertIntermediate();
-        for (int i = 0; i < k; i++) {
-            int j = expertOfSlot(i);
-            oneGateUp[i] = w.gate()[j];
-            oneGateUp[k + i] = w.up()[j];
-            oneDown[i] = w.down()[j];
+    private void applySegmented(MoeWeights w, float[] xb, float[] x, int count) {
+        int e = m.experts(), f = m.expertIntermediate(), slots = count * m.expertsUsed();
+        for (int s = 0; s < slots; s++) System.arraycopy(xb, slotToken[s] * hidden, slotX, s * hidden, hidden);
+        int n = 0;
+        for (int j = 0; j < e; j++) {
+            int from = expertStart[j], tokens = expertStart[j + 1] - from;
+            if (tokens == 0) continue;
+            segment(n++, w.gate()[j], from, tokens, 0);
+            segment(n++, w.up()[j], from, tokens, f);
         }
-        matmul.applyPerHead(oneGateUp, xb, hidden, 0, 1, oneHidden, 2 * k * f, f);
-        ops.swiGlu(oneHidden, 0, oneHidden, k * f, k * f);
-        matmul.applyPerHead(oneDown, oneHidden, k * f, f, 1, oneOut, k * hidden, hidden);
-        for (int i = 0; i < k; i++) ops.axpy(slotWeight[i], oneOut, i * hidden, x, 0, hidden);
+        matmul.applySegments(segWeights, segFrom, segCount, segOff, n, slotX, hidden, slotHidden, 2 * f);
+        for (int s = 0; s < slots; s++) ops.swiGlu(slotHidden, s * 2 * f, slotHidden, s * 2 * f + f, f);
+        n = 0;
+        for (int j = 0; j < e; j++) {
+            int from = expertStart[j], tokens = expertStart[j + 1] - from;
+            if (tokens > 0) segment(n++, w.down()[j], from, tokens, 0);
+        }
+        matmul.applySegments(segWeights, segFrom, segCount, segOff, n, slotHidden, 2 * f, slotOut, hidden);
+        for (int s = 0; s < slots; s++) {
+            ops.axpy(slotWeight[s], slotOut, s * hidden, x, slotToken[s] * hidden, hidden);
+        }
     }
 
-    /** The expert of slot {@code slot} (slots are grouped by expert, in id order). */
-    private int expertOfSlot(int slot) {
-        int e = 0;
-        while (expertStart[e + 1] <= slot) e++;
-        return e;
+    private void segment(int i, Linear weight, int from, int tokens, int outOff) {
+        segWeights[i] = weight;
+        segFrom[i] = from;
+        segCount[i] = tokens;
+        segOff[i] = outOff;
     }
 
     /** Softmax over token t's router logits, its top-k experts and their (renormalized) weights. */

@@ -30,7 +30,8 @@ class MoeBlockTest {
 
     @ParameterizedTest(name = "{0} tokens, {1}, top {2}, norm {3}, vector {4}")
     @CsvSource({"1, F32, 2, true, true", "13, F32, 2, true, true", "13, Q8_0, 2, true, true",
-            "37, Q8_0, 3, false, true", "37, F32, 2, true, false", "70, Q4_K, 2, true, true"})
+            "37, Q8_0, 3, false, true", "37, F32, 2, true, false", "70, Q4_K, 2, true, true",
+            "150, Q8_0, 2, true, true"}) // 300 slots: beyond MoeBlock.SEGMENT_SLOTS, one dispatch pair per expert
     void batchedDispatchMatchesPerTokenExperts(int tokens, String typeName, int used, boolean norm, boolean vector) {
         GGMLType type = GGMLType.valueOf(typeName);
         int hidden = type == GGMLType.Q4_K ? 256 : HIDDEN, f = type == GGMLType.Q4_K ? 256 : F;

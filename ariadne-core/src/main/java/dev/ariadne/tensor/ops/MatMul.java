@@ -9,16 +9,24 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code Y[t][r] = sum_c W[r][c] * X[t][c]} for a batch of tokens: the linear layers of the forward pass.
  *
  * <p>One token (decode) is a matrix-vector product, bound by memory bandwidth: each thread streams its share of rows
- * once through the format's fused {@code dot}. Several tokens (prefill, batched decode) are matrix-matrix work: each
- * thread dequantizes {@value #TILE_ROWS} of its rows into a float tile once per block of {@value #TOKEN_BLOCK}
- * tokens (sized to stay in L2) and runs a 4-row x 4-token register-blocked kernel over it, so every weight byte is
- * read from memory once per token block instead of once per token.
+ * once through the format's fused {@code dot} (so do up to {@link #FUSED_TOKENS} tokens, one after the other).
+ * More tokens (prefill, batched decode) are matrix-matrix work: each thread dequantizes {@value #TILE_ROWS} of its
+ * rows into a float tile once per block of {@value #TOKEN_BLOCK} tokens (sized to stay in L2) and runs a 4-row x
+ * 4-token register-blocked kernel over it, so every weight byte is read from memory once per token block instead
+ * of once per token.
  *
  * <p>One instance per engine; it owns the per-thread tiles and its reusable task, so a call allocates nothing.
  */
 public final class MatMul {
     static final int TILE_ROWS = 16;
     static final int TOKEN_BLOCK = 64;
+    /**
+     * Up to this many tokens each token streams the rows through the fused dequantize-dot (rows stay in L1/L2 for
+     * the next token) instead of dequantizing a float tile: a decode step's experts get 1-4 tokens each, and for
+     * them the tile's dequantize and store cost more than they save (measured on Qwen3-30B-A3B's shape, 16
+     * sequences: 49 -> 68-71 tokens/s with 3-5 here; dense 4-token batches the same either way).
+     */
+    static final int FUSED_TOKENS = 4;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
@@ -115,6 +123,39 @@ public final class MatMul {
         t.y = null;
     }
 
+    /**
+     * Matrices on their own runs of tokens, in one parallel dispatch: segment i computes
+     * {@code y[(tokenFrom[i] + t) * yStride + yOff[i] + r] = W_i x[(tokenFrom[i] + t) * xStride ..]} for
+     * {@code t < tokenCount[i]} (segments 0 .. count - 1). The mixture-of-experts block's active experts, each on
+     * the slots of the tokens routed to it: one synchronization for all of them. The split between threads weighs
+     * each row by its segment's tokens, so an expert with many tokens is not one thread's work alone.
+     */
+    public void applySegments(Linear[] weights, int[] tokenFrom, int[] tokenCount, int[] yOff, int count,
+                              float[] x, int xStride, float[] y, int yStride) {
+        long units = 0, work = 0;
+        for (int i = 0; i < count; i++) {
+            checkWidth(weights[i]);
+            units += (long) weights[i].rows() * tokenCount[i];
+            work += (long) weights[i].rows() * weights[i].cols() * tokenCount[i];
+        }
+        if (units > Integer.MAX_VALUE) throw new IllegalArgumentException("too many rows x tokens: " + units);
+        Task t = task;
+        t.group = null;
+        t.segW = weights;
+        t.segFrom = tokenFrom;
+        t.segTokens = tokenCount;
+        t.segYOff = yOff;
+        t.segCount = count;
+        t.x = x;
+        t.xStride = xStride;
+        t.y = y;
+        t.yStride = yStride;
+        pool.parallelFor((int) units, t, work);
+        t.segW = null;
+        t.x = null;
+        t.y = null;
+    }
+
     private void checkWidth(Linear w) {
         if (w.cols() * TILE_ROWS > tiles[0].length) {
             throw new IllegalArgumentException(w.name() + ": " + w.cols() + " columns exceed the workspace");
@@ -124,6 +165,9 @@ public final class MatMul {
     private final class Task implements RangeTask {
         Group group;
         Linear[] heads;
+        Linear[] segW;
+        int[] segFrom, segTokens, segYOff;
+        int segCount;
         Linear w;
         float[] x;
         float[] y;
@@ -131,16 +175,34 @@ public final class MatMul {
 
         @Override
         public void run(int worker, int from, int to) {
+            if (segW != null) {
+                // Row r of segment i starts at unit base_i + r * tokens_i; a part runs the rows starting in it.
+                long base = 0;
+                for (int i = 0; i < segCount; i++) {
+                    int n = segTokens[i], rows = segW[i].rows();
+                    long end = base + (long) rows * n;
+                    if (n > 0 && end > from && base < to) {
+                        int lo = (int) Math.max(0, Math.ceilDiv(from - base, n));
+                        int hi = (int) Math.min(rows, Math.ceilDiv(to - base, n));
+                        if (lo < hi) {
+                            runMatrix(worker, segW[i], segFrom[i] * xStride, y, yStride,
+                                    segFrom[i] * yStride + segYOff[i], lo, hi, n);
+                        }
+                    }
+                    base = end;
+                }
+                return;
+            }
             if (heads != null) {
                 int rows = heads[0].rows();
                 for (int h = from / rows; h < heads.length && h * rows < to; h++) {
                     int lo = Math.max(from, h * rows) - h * rows, hi = Math.min(to, (h + 1) * rows) - h * rows;
-                    runMatrix(worker, heads[h], h * xHeadStride, y, yStride, h * yHeadStride, lo, hi);
+                    runMatrix(worker, heads[h], h * xHeadStride, y, yStride, h * yHeadStride, lo, hi, tokens);
                 }
                 return;
             }
             if (group == null) {
-                runMatrix(worker, w, 0, y, yStride, yOff, from, to);
+                runMatrix(worker, w, 0, y, yStride, yOff, from, to, tokens);
                 return;
             }
             // Concatenated row space: matrix i owns [base, base + rows_i).
@@ -149,16 +211,20 @@ public final class MatMul {
             for (int i = 0; i < ws.length; i++) {
                 int lo = Math.max(from, base), hi = Math.min(to, base + ws[i].rows());
                 if (lo < hi) {
-                    runMatrix(worker, ws[i], 0, group.outputs()[i], ws[i].rows(), 0, lo - base, hi - base);
+                    runMatrix(worker, ws[i], 0, group.outputs()[i], ws[i].rows(), 0, lo - base, hi - base, tokens);
                 }
                 base += ws[i].rows();
             }
         }
 
         /** Rows [from, to) of {@code w} on {@code x[t * xStride + xOff ..]}, written at {@code y[t*yStride + yOff + r]}. */
-        private void runMatrix(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to) {
-            if (tokens == 1) {
-                w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff, w.cols(), y, yOff);
+        private void runMatrix(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
+                               int tokens) {
+            if (tokens <= FUSED_TOKENS) {
+                for (int t = 0; t < tokens; t++) {
+                    w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff + t * xStride, w.cols(), y,
+                            yOff + t * yStride);
+                }
                 return;
             }
             float[] tile = tiles[worker];

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MatMulTest {
     @ParameterizedTest(name = "{0} rows={1} cols={2} tokens={3} threads={4}")
     @CsvSource({
-            "F32, 1, 16, 1, 1", "F32, 13, 172, 5, 2", "F32, 67, 64, 131, 2", "F32, 35, 8, 3, 1",
+            "F32, 1, 16, 1, 1", "F32, 13, 172, 5, 2", "Q8_0, 29, 64, 4, 2", "F32, 67, 64, 131, 2", "F32, 35, 8, 3, 1",
             "F16, 21, 96, 7, 2", "Q8_0, 37, 96, 9, 2", "Q8_0, 64, 1024, 70, 2", "Q8_0, 5, 32, 1, 2"})
     void matchesNaiveProduct(String typeName, int rows, int cols, int tokens, int threads) {
         GGMLType type = GGMLType.valueOf(typeName);
@@ -133,6 +133,49 @@ class MatMulTest {
                         float a = alone[t * rows + r];
                         assertEquals(a, y[t * yStride + h * yHeadStride + r], 1e-5 * Math.max(1, Math.abs(a)),
                                 "head " + h + " token " + t + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Segments (matrix i on its own run of tokens, uneven runs, some empty) equal one product per segment. */
+    @ParameterizedTest(name = "segments threads={0}")
+    @CsvSource({"1", "2", "3"})
+    void segmentsEqualOneProductPerSegment(int threads) {
+        GGMLType type = GGMLType.Q8_0;
+        WeightFormat f = WeightFormat.of(type);
+        int rows = 19, cols = 64, tokens = 23, yStride = 2 * rows + 1;
+        int[] from = {0, 1, 1, 8, 8, 21}, count = {1, 7, 7, 0, 13, 2}, yOff = {0, 0, rows, 0, rows, 3};
+        SplittableRandom rnd = new SplittableRandom(5);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(threads)) {
+            long rowBytes = type.bytesFor(cols);
+            Linear[] ws = new Linear[from.length];
+            for (int i = 0; i < ws.length; i++) {
+                MemorySegment seg = arena.allocate(rowBytes * rows);
+                float[] row = new float[cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
+                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
+                }
+                ws[i] = new Linear("w" + i, type, f.vector(), seg, rows, cols, rowBytes);
+            }
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            MatMul mm = new MatMul(pool, cols, true);
+            float[] y = new float[tokens * yStride];
+            java.util.Arrays.fill(y, Float.NaN);
+            mm.applySegments(ws, from, count, yOff, ws.length, x, cols, y, yStride);
+            for (int i = 0; i < ws.length; i++) {
+                if (count[i] == 0) continue;
+                float[] xi = java.util.Arrays.copyOfRange(x, from[i] * cols, (from[i] + count[i]) * cols);
+                float[] alone = new float[count[i] * rows];
+                mm.apply(ws[i], xi, cols, count[i], alone, rows, 0);
+                for (int t = 0; t < count[i]; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        float a = alone[t * rows + r], got = y[(from[i] + t) * yStride + yOff[i] + r];
+                        assertEquals(a, got, 1e-5 * Math.max(1, Math.abs(a)), "segment " + i + " token " + t
+                                + " row " + r);
                     }
                 }
             }
