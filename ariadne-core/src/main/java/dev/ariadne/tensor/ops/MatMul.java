@@ -56,19 +56,10 @@ public final class MatMul {
      */
     public void apply(Linear w, float[] x, int xStride, int tokens, float[] y, int yStride, int yOff) {
         checkWidth(w);
-        Task t = task;
-        t.group = null;
+        Task t = task.prepare(x, xStride, tokens, y, yStride);
         t.w = w;
-        t.x = x;
-        t.xStride = xStride;
-        t.tokens = tokens;
-        t.y = y;
-        t.yStride = yStride;
         t.yOff = yOff;
-        pool.parallelFor(w.rows(), t, (long) w.rows() * w.cols() * tokens);
-        t.w = null;
-        t.x = null;
-        t.y = null;
+        run(w.rows(), (long) w.rows() * w.cols() * tokens);
     }
 
     /**
@@ -86,14 +77,8 @@ public final class MatMul {
 
     public void apply(Group g, float[] x, int xStride, int tokens) {
         for (Linear w : g.weights()) checkWidth(w);
-        Task t = task;
-        t.group = g;
-        t.x = x;
-        t.xStride = xStride;
-        t.tokens = tokens;
-        pool.parallelFor(g.totalRows(), t, (long) g.totalRows() * g.weights()[0].cols() * tokens);
-        t.group = null;
-        t.x = null;
+        task.prepare(x, xStride, tokens, null, 0).group = g;
+        run(g.totalRows(), (long) g.totalRows() * g.weights()[0].cols() * tokens);
     }
 
     /**
@@ -106,21 +91,12 @@ public final class MatMul {
     public void applyPerHead(Linear[] perHead, float[] x, int xStride, int xHeadStride, int tokens, float[] y,
                              int yStride, int yHeadStride) {
         for (Linear w : perHead) checkWidth(w);
-        Task t = task;
-        t.group = null;
+        Task t = task.prepare(x, xStride, tokens, y, yStride);
         t.heads = perHead;
-        t.x = x;
-        t.xStride = xStride;
         t.xHeadStride = xHeadStride;
-        t.tokens = tokens;
-        t.y = y;
-        t.yStride = yStride;
         t.yHeadStride = yHeadStride;
         int rows = perHead.length * perHead[0].rows();
-        pool.parallelFor(rows, t, (long) rows * perHead[0].cols() * tokens);
-        t.heads = null;
-        t.x = null;
-        t.y = null;
+        run(rows, (long) rows * perHead[0].cols() * tokens);
     }
 
     /**
@@ -139,21 +115,22 @@ public final class MatMul {
             work += (long) weights[i].rows() * weights[i].cols() * tokenCount[i];
         }
         if (units > Integer.MAX_VALUE) throw new IllegalArgumentException("too many rows x tokens: " + units);
-        Task t = task;
-        t.group = null;
+        Task t = task.prepare(x, xStride, 0, y, yStride);
         t.segW = weights;
         t.segFrom = tokenFrom;
         t.segTokens = tokenCount;
         t.segYOff = yOff;
         t.segCount = count;
-        t.x = x;
-        t.xStride = xStride;
-        t.y = y;
-        t.yStride = yStride;
-        pool.parallelFor((int) units, t, work);
-        t.segW = null;
-        t.x = null;
-        t.y = null;
+        run((int) units, work);
+    }
+
+    /** Runs the prepared task over {@code [0, n)} and drops its references to the caller's arrays and weights. */
+    private void run(int n, long work) {
+        try {
+            pool.parallelFor(n, task, work);
+        } finally {
+            task.prepare(null, 0, 0, null, 0);
+        }
     }
 
     private void checkWidth(Linear w) {
@@ -172,6 +149,21 @@ public final class MatMul {
         float[] x;
         float[] y;
         int xStride, tokens, yStride, yOff, xHeadStride, yHeadStride;
+
+        /** One call's input and output, every mode (single, group, per head, segments) cleared. */
+        Task prepare(float[] x, int xStride, int tokens, float[] y, int yStride) {
+            group = null;
+            heads = null;
+            segW = null;
+            segFrom = segTokens = segYOff = null;
+            w = null;
+            this.x = x;
+            this.xStride = xStride;
+            this.tokens = tokens;
+            this.y = y;
+            this.yStride = yStride;
+            return this;
+        }
 
         @Override
         public void run(int worker, int from, int to) {

@@ -70,16 +70,7 @@ class MatMulTest {
         SplittableRandom rnd = new SplittableRandom(7);
         try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
             Linear[] ws = new Linear[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                long rowBytes = type.bytesFor(cols);
-                MemorySegment seg = arena.allocate(rowBytes * rows[i]);
-                float[] row = new float[cols];
-                for (int r = 0; r < rows[i]; r++) {
-                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
-                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
-                }
-                ws[i] = new Linear("w" + i, type, f.vector(), seg, rows[i], cols, rowBytes);
-            }
+            for (int i = 0; i < rows.length; i++) ws[i] = randomMatrix(arena, f, "w" + i, rows[i], cols, rnd);
             float[] x = new float[tokens * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
             MatMul mm = new MatMul(pool, cols, true);
@@ -106,17 +97,8 @@ class MatMulTest {
         int heads = 3, rows = 21, cols = 32;
         SplittableRandom rnd = new SplittableRandom(11);
         try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
-            long rowBytes = type.bytesFor(cols);
             Linear[] ws = new Linear[heads];
-            for (int h = 0; h < heads; h++) {
-                MemorySegment seg = arena.allocate(rowBytes * rows);
-                float[] row = new float[cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
-                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
-                }
-                ws[h] = new Linear("w" + h, type, f.vector(), seg, rows, cols, rowBytes);
-            }
+            for (int h = 0; h < heads; h++) ws[h] = randomMatrix(arena, f, "w" + h, rows, cols, rnd);
             int xStride = heads * 40 + 1, yHeadStride = rows + 2, yStride = heads * yHeadStride + 3;
             float[] x = new float[tokens * xStride];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -149,17 +131,8 @@ class MatMulTest {
         int[] from = {0, 1, 1, 8, 8, 21}, count = {1, 7, 7, 0, 13, 2}, yOff = {0, 0, rows, 0, rows, 3};
         SplittableRandom rnd = new SplittableRandom(5);
         try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(threads)) {
-            long rowBytes = type.bytesFor(cols);
             Linear[] ws = new Linear[from.length];
-            for (int i = 0; i < ws.length; i++) {
-                MemorySegment seg = arena.allocate(rowBytes * rows);
-                float[] row = new float[cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
-                    f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
-                }
-                ws[i] = new Linear("w" + i, type, f.vector(), seg, rows, cols, rowBytes);
-            }
+            for (int i = 0; i < ws.length; i++) ws[i] = randomMatrix(arena, f, "w" + i, rows, cols, rnd);
             float[] x = new float[tokens * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
             MatMul mm = new MatMul(pool, cols, true);
@@ -180,5 +153,18 @@ class MatMulTest {
                 }
             }
         }
+    }
+
+    /** A [rows, cols] matrix of Gaussian values quantized to {@code f}, with its vector kernel. */
+    private static Linear randomMatrix(Arena arena, WeightFormat f, String name, int rows, int cols,
+                                       SplittableRandom rnd) {
+        long rowBytes = f.type().bytesFor(cols);
+        MemorySegment seg = arena.allocate(rowBytes * rows);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) row[c] = (float) rnd.nextGaussian();
+            f.quantizer().quantize(row, 0, cols, seg, r * rowBytes);
+        }
+        return new Linear(name, f.type(), f.vector(), seg, rows, cols, rowBytes);
     }
 }
