@@ -161,7 +161,10 @@ public record ModelWeights(ModelConfig config, Linear tokenEmbedding, LayerWeigh
                     experts(l, "ffn_down", h, f),
                     shared == 0 ? null : linear(TensorNames.layer(l, "ffn_gate_shexp.weight"), shared, h),
                     shared == 0 ? null : linear(TensorNames.layer(l, "ffn_up_shexp.weight"), shared, h),
-                    shared == 0 ? null : linear(TensorNames.layer(l, "ffn_down_shexp.weight"), h, shared));
+                    shared == 0 ? null : linear(TensorNames.layer(l, "ffn_down_shexp.weight"), h, shared),
+                    // llama.cpp reads it when present (DeepSeek-V3); without it the biased scores are the scores.
+                    c.moe().sigmoidGating() && source.find(TensorNames.layer(l, "exp_probs_b.bias")).isPresent()
+                            ? vector(TensorNames.layer(l, "exp_probs_b.bias"), experts) : null);
         }
 
         /** Every expert's {@code [rows, cols]} matrix of one projection. */

@@ -35,6 +35,8 @@ final class MoeBlock {
     private final MatMul.Group[][] gateUp; // [layer][expert]: gate_e, up_e -> gate, up
 
     private final float[] routerLogits; // [maxTokens, experts]   router logits, then probabilities
+    private final float[] selection;    // [experts]              sigmoid gating: one token's biased scores
+    private final float[] groupScore;   // [groups]               and its groups' best-two sums
     private final int[] chosen;         // [maxTokens, used]      a token's experts
     private final float[] chosenWeight; // [maxTokens, used]      and their weights
     private final int[] expertStart;    // [experts + 1]          slots of expert e: [start[e], start[e + 1])
@@ -63,6 +65,8 @@ final class MoeBlock {
         this.layers = layers;
         int e = m.experts(), k = m.expertsUsed(), f = m.expertIntermediate();
         routerLogits = new float[maxTokens * e];
+        selection = new float[e];
+        groupScore = new float[m.groups()];
         chosen = new int[maxTokens * k];
         chosenWeight = new float[maxTokens * k];
         expertStart = new int[e + 1];
@@ -110,7 +114,10 @@ final class MoeBlock {
         MoeWeights w = layers[layer];
         int e = m.experts();
         matmul.apply(w.router(), xb, hidden, count, routerLogits, e, 0);
-        for (int t = 0; t < count; t++) route(t);
+        for (int t = 0; t < count; t++) {
+            if (m.sigmoidGating()) routeBySigmoid(t, w.selectionBias());
+            else route(t);
+        }
         group(count);
         int f = m.expertIntermediate();
         if (count * m.expertsUsed() <= segmentSlots) {
@@ -196,6 +203,67 @@ final class MoeBlock {
         }
         if (m.routedScale() != 1.0) {
             for (int i = 0; i < k; i++) chosenWeight[t * k + i] *= (float) m.routedScale();
+        }
+    }
+
+    /**
+     * DeepSeek-V3's routing of token t (HF MoEGate noaux_tc, llama.cpp's sigmoid gating): scores s = sigmoid(logit);
+     * experts are chosen by s + bias, only from the {@code groupsUsed} groups whose two best biased scores sum
+     * highest (ties: lower id), and weighted by s (divided by the chosen scores' sum when norm_topk_prob), times
+     * the routed scale.
+     */
+    private void routeBySigmoid(int t, float[] bias) {
+        int e = m.experts(), k = m.expertsUsed(), groups = m.groups();
+        int o = t * e;
+        for (int j = 0; j < e; j++) {
+            float s = (float) (1 / (1 + Math.exp(-routerLogits[o + j])));
+            routerLogits[o + j] = s;
+            selection[j] = bias == null ? s : s + bias[j];
+        }
+        if (groups > 1) {
+            int size = e / groups;
+            for (int g = 0; g < groups; g++) {
+                float first = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
+                for (int j = g * size; j < (g + 1) * size; j++) {
+                    float v = selection[j];
+                    if (v > first) {
+                        second = first;
+                        first = v;
+                    } else if (v > second) {
+                        second = v;
+                    }
+                }
+                groupScore[g] = first + second;
+            }
+            for (int i = 0; i < m.groupsUsed(); i++) {
+                int best = -1;
+                for (int g = 0; g < groups; g++) {
+                    if (!Float.isNaN(groupScore[g]) && (best < 0 || groupScore[g] > groupScore[best])) best = g;
+                }
+                groupScore[best] = Float.NaN; // kept
+            }
+            for (int g = 0; g < groups; g++) {
+                if (Float.isNaN(groupScore[g])) continue;
+                java.util.Arrays.fill(selection, g * size, (g + 1) * size, Float.NEGATIVE_INFINITY);
+            }
+        }
+        float chosenSum = 0;
+        for (int i = 0; i < k; i++) {
+            int best = -1;
+            for (int j = 0; j < e; j++) {
+                if (!Float.isNaN(selection[j]) && selection[j] != Float.NEGATIVE_INFINITY
+                        && (best < 0 || selection[j] > selection[best])) {
+                    best = j;
+                }
+            }
+            selection[best] = Float.NaN; // taken
+            chosen[t * k + i] = best;
+            chosenWeight[t * k + i] = routerLogits[o + best];
+            chosenSum += routerLogits[o + best];
+        }
+        for (int i = 0; i < k; i++) {
+            if (m.normTopK()) chosenWeight[t * k + i] /= chosenSum;
+            chosenWeight[t * k + i] *= (float) m.routedScale();
         }
     }
 

@@ -14,13 +14,20 @@ import dev.ariadne.tensor.Linear;
  * @param sharedGate [S, hidden] the shared experts as one SwiGLU FFN of width S (GGUF ffn_gate_shexp), or null
  * @param sharedUp   [S, hidden]
  * @param sharedDown [hidden, S]
+ * @param selectionBias [experts] added to the sigmoid scores to choose experts, not to weigh them (GGUF
+ *                      exp_probs_b, HF e_score_correction_bias), or null
  */
 public record MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down, Linear sharedGate,
-                         Linear sharedUp, Linear sharedDown) {
+                         Linear sharedUp, Linear sharedDown, float[] selectionBias) {
 
     /** Routed experts only. */
     public MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down) {
-        this(router, gate, up, down, null, null, null);
+        this(router, gate, up, down, null, null, null, null);
+    }
+
+    public MoeWeights(Linear router, Linear[] gate, Linear[] up, Linear[] down, Linear sharedGate, Linear sharedUp,
+                      Linear sharedDown) {
+        this(router, gate, up, down, sharedGate, sharedUp, sharedDown, null);
     }
 
     private long sharedBytes() {

@@ -16,6 +16,8 @@ import dev.ariadne.testing.ScalarDecoderReference;
 import dev.ariadne.testing.SharedKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the kit's deepseek2 model does not exercise, against the double-precision {@link ScalarDecoderReference}:
  * a low-rank query (q_lora_rank), YaRN with DeepSeek's mscale / mscale_all_dim, a value width unlike the key width,
- * renormalized and scaled routing, read from a config.json in DeepSeek-V2's spelling with dummy weights. The oracle
+ * renormalized and scaled routing, DeepSeek-V3's sigmoid scores with a selection bias and expert groups, read from a config.json in DeepSeek-V2's spelling with dummy weights. The oracle
  * is first checked against llama.cpp on the kit's model. Also: the real DeepSeek-V2-Lite config reads as the
- * checkpoint states, and what is not supported says so.
+ * checkpoints state, and what is not supported says so.
  */
 class LatentAttentionOracleTest {
     @TempDir
@@ -54,22 +56,29 @@ class LatentAttentionOracleTest {
         }
     }
 
-    @Test
-    void lowRankQueryYarnAndScaledRoutingMatchTheOracle() throws Exception {
+    /** DeepSeek-V2's softmax routing, or V3's sigmoid scores with a selection bias and 2 of 4 expert groups. */
+    @ParameterizedTest(name = "{0} routing")
+    @ValueSource(strings = {"softmax", "sigmoid"})
+    void lowRankQueryYarnAndScaledRoutingMatchTheOracle(String scoring) throws Exception {
         Path config = tmp.resolve("config.json");
+        String routing = scoring.equals("softmax") ? """
+                 "n_routed_experts": 4, "num_experts_per_tok": 2, "scoring_func": "softmax", "topk_method": "greedy",
+                """ : """
+                 "n_routed_experts": 8, "num_experts_per_tok": 3, "scoring_func": "sigmoid", "topk_method": "noaux_tc",
+                 "n_group": 4, "topk_group": 2,
+                """;
         Files.writeString(config, """
                 {"model_type": "deepseek_v2", "architectures": ["DeepseekV2ForCausalLM"],
                  "vocab_size": 256, "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 3,
                  "num_attention_heads": 4, "num_key_value_heads": 4, "q_lora_rank": 48, "kv_lora_rank": 32,
                  "qk_nope_head_dim": 16, "qk_rope_head_dim": 16, "v_head_dim": 24,
-                 "n_routed_experts": 4, "n_shared_experts": 1, "num_experts_per_tok": 2, "moe_intermediate_size": 32,
-                 "first_k_dense_replace": 1, "moe_layer_freq": 1, "norm_topk_prob": true,
-                 "routed_scaling_factor": 2.5, "scoring_func": "softmax", "topk_method": "greedy",
+                 "n_shared_experts": 1, "moe_intermediate_size": 32, %s
+                 "first_k_dense_replace": 1, "moe_layer_freq": 1, "norm_topk_prob": true, "routed_scaling_factor": 2.5,
                  "max_position_embeddings": 128, "rms_norm_eps": 1e-6, "rope_theta": 10000,
                  "rope_scaling": {"type": "yarn", "factor": 4, "original_max_position_embeddings": 32,
                                   "beta_fast": 32, "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 0.707},
                  "tie_word_embeddings": false, "bos_token_id": 0, "eos_token_id": 1}
-                """);
+                """.formatted(routing));
         int[] prompt = new int[40];
         for (int i = 0; i < prompt.length; i++) prompt[i] = (i * 37 + 11) % 256;
         for (boolean absorb : new boolean[] {false, true}) {
@@ -79,6 +88,8 @@ class LatentAttentionOracleTest {
                 ModelConfig mc = llm.modelConfig();
                 assertEquals(new MlaConfig(48, 32, 16, 16, 24), mc.mla());
                 assertTrue(mc.ropeScaling().yarnAttentionFactor() != 1 && mc.ropeScaling().yarnScoreFactor() != 1);
+                assertEquals(scoring.equals("sigmoid"), mc.moe().sigmoidGating());
+                assertEquals(scoring.equals("sigmoid") ? 4 : 1, mc.moe().groups());
                 var oracle = new ScalarDecoderReference(llm.weights(), null);
                 double[][] ref = oracle.logits(prompt);
                 double[] max = {0};
@@ -87,8 +98,8 @@ class LatentAttentionOracleTest {
                         max[0] = Math.max(max[0], Math.abs(logits[off + j] - ref[pos][j]));
                     }
                 });
-                System.out.printf("q_lora + yarn dummy deepseek_v2, absorbed prefill %s: max |Δ| vs oracle %.3g%n",
-                        absorb, max[0]);
+                System.out.printf("q_lora + yarn dummy deepseek_v2, %s routing, absorbed prefill %s: max |Δ| vs"
+                        + " oracle %.3g%n", scoring, absorb, max[0]);
                 assertTrue(max[0] <= 1e-3, "absorbed prefill " + absorb + ": max |Δ| " + max[0]);
                 // Decode (always absorbed): each greedy token is the oracle's argmax over the sequence so far.
                 int[] out = llm.generate(prompt, SamplingParams.greedy(8), TokenSink.NONE).outputIds();
@@ -124,10 +135,28 @@ class LatentAttentionOracleTest {
     }
 
     @Test
+    void deepseekV3ConfigReadsAsTheCheckpointStates() {
+        ModelConfig c = HFModelSource.readConfig(SharedKit.file("configs/DeepSeek-V3/config.json"));
+        assertEquals(new MlaConfig(1536, 512, 128, 64, 128), c.mla());
+        var m = c.moe();
+        assertTrue(m.sigmoidGating());
+        assertEquals(256, m.experts());
+        assertEquals(8, m.expertsUsed());
+        assertEquals(8, m.groups());
+        assertEquals(4, m.groupsUsed());
+        assertEquals(3, m.leadingDenseLayers());
+        assertEquals(2.5, m.routedScale());
+        assertTrue(m.normTopK());
+    }
+
+    @Test
     void unsupportedDeepseekVariantsSaySo() throws Exception {
-        var e = assertThrows(ModelFileException.class,
-                () -> HFModelSource.readConfig(SharedKit.file("configs/DeepSeek-V3/config.json")));
-        assertTrue(e.getMessage().contains("scoring_func 'sigmoid'"), e.getMessage());
+        String lite = Files.readString(SharedKit.file("configs/DeepSeek-V2-Lite/config.json"));
+        Path greedyGroups = tmp.resolve("groups.json");
+        Files.writeString(greedyGroups, lite.replace("\"topk_method\": \"greedy\"",
+                "\"topk_method\": \"group_limited_greedy\""));
+        var e = assertThrows(ModelFileException.class, () -> HFModelSource.readConfig(greedyGroups));
+        assertTrue(e.getMessage().contains("topk_method 'group_limited_greedy' is not supported"), e.getMessage());
         Path dir = tmp.resolve("lite");
         Files.createDirectories(dir);
         Files.copy(SharedKit.file("configs/DeepSeek-V2-Lite/config.json"), dir.resolve("config.json"));

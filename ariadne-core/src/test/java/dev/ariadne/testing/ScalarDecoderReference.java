@@ -190,6 +190,10 @@ public final class ScalarDecoderReference {
         var m = c.moe();
         double[][] logits = matmul(mw.router(), xb, null);
         double[][] y = new double[xb.length][c.hiddenSize()];
+        if (m.sigmoidGating()) {
+            for (int t = 0; t < xb.length; t++) sigmoidRouting(mw, logits[t], xb[t], y[t]);
+            return y;
+        }
         for (int t = 0; t < xb.length; t++) {
             double max = java.util.Arrays.stream(logits[t]).max().orElseThrow();
             double[] p = new double[m.experts()];
@@ -215,6 +219,48 @@ public final class ScalarDecoderReference {
             }
         }
         return y;
+    }
+
+    /**
+     * DeepSeek-V3's routing as HF MoEGate (noaux_tc) writes it: s = sigmoid(logits), choice = s + bias; groups
+     * ranked by the sum of their two best choice values, the top topk_group kept; top-k of choice among them;
+     * weights s, renormalized when norm_topk_prob, times routed_scaling_factor. y += the weighted experts.
+     */
+    private void sigmoidRouting(dev.ariadne.model.MoeWeights mw, double[] logits, double[] xb, double[] y) {
+        var m = c.moe();
+        int e = m.experts(), groups = m.groups(), size = e / groups;
+        double[] s = new double[e], choice = new double[e];
+        for (int j = 0; j < e; j++) {
+            s[j] = 1 / (1 + Math.exp(-logits[j]));
+            choice[j] = s[j] + (mw.selectionBias() == null ? 0 : mw.selectionBias()[j]);
+        }
+        Integer[] byGroup = new Integer[groups];
+        double[] groupScore = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            double[] members = java.util.Arrays.copyOfRange(choice, g * size, (g + 1) * size);
+            java.util.Arrays.sort(members);
+            groupScore[g] = groups == 1 ? 0 : members[size - 1] + members[size - 2];
+            byGroup[g] = g;
+        }
+        java.util.Arrays.sort(byGroup, (a, b) -> groupScore[a] != groupScore[b]
+                ? Double.compare(groupScore[b], groupScore[a]) : a - b);
+        java.util.List<Integer> candidates = new java.util.ArrayList<>();
+        for (int i = 0; i < m.groupsUsed(); i++) {
+            for (int j = byGroup[i] * size; j < (byGroup[i] + 1) * size; j++) candidates.add(j);
+        }
+        candidates.sort((a, b) -> choice[a] != choice[b] ? Double.compare(choice[b], choice[a]) : a - b);
+        int k = m.expertsUsed();
+        double sum = 0;
+        for (int i = 0; i < k; i++) sum += s[candidates.get(i)];
+        for (int i = 0; i < k; i++) {
+            int ex = candidates.get(i);
+            double weight = s[ex] / (m.normTopK() ? sum : 1) * m.routedScale();
+            double[][] in = {xb};
+            double[] gate = matmul(mw.gate()[ex], in, null)[0], up = matmul(mw.up()[ex], in, null)[0];
+            for (int j = 0; j < gate.length; j++) gate[j] = gate[j] / (1 + Math.exp(-gate[j])) * up[j];
+            double[] down = matmul(mw.down()[ex], new double[][] {gate}, null)[0];
+            for (int j = 0; j < down.length; j++) y[j] += weight * down[j];
+        }
     }
 
     private double[][] attention(double[][] q, double[][] k, double[][] v, int n) {

@@ -67,6 +67,10 @@ public final class DummyModelSource implements ModelSource {
                 int e = c.moe().experts(), f = c.moe().expertIntermediate();
                 s.matrix(TensorNames.layer(l, "ffn_gate_inp.weight"), e, h, WeightFormat.of(GGMLType.F32).quantizer(),
                         ls + 7, pool);
+                if (c.moe().sigmoidGating()) {
+                    // Random, unlike other biases: a zero selection bias would leave its code path untried.
+                    s.uniform(TensorNames.layer(l, "exp_probs_b.bias"), e, 0.05f, ls + 13);
+                }
                 s.stacked(TensorNames.layer(l, "ffn_gate_exps.weight"), e, f, h, format.quantizer(), ls + 4, pool);
                 s.stacked(TensorNames.layer(l, "ffn_up_exps.weight"), e, f, h, format.quantizer(), ls + 5, pool);
                 s.stacked(TensorNames.layer(l, "ffn_down_exps.weight"), e, h, f, format.quantizer(), ls + 6, pool);
@@ -149,6 +153,16 @@ public final class DummyModelSource implements ModelSource {
             }
         });
         tensors.put(name, new WeightTensor(name, type, new long[] {cols, rows}, seg, "dummy:" + configPath));
+    }
+
+    /** F32 values uniform in (-bound, bound). */
+    private void uniform(String name, int n, float bound, long seed) {
+        MemorySegment seg = arena.allocate(4L * n, 64);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (float) ((rnd.nextDouble() * 2 - 1) * bound));
+        }
+        tensors.put(name, new WeightTensor(name, GGMLType.F32, new long[] {n}, seg, "dummy:" + configPath));
     }
 
     private void constant(String name, int n, float value) {

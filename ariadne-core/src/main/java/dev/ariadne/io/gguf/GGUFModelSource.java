@@ -106,16 +106,18 @@ public final class GGUFModelSource implements ModelSource {
         if (!p.equals("deepseek2.")) {
             return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"), width, true);
         }
-        // deepseek2: llama.cpp's gating is softmax (1) or sigmoid (2, V3, which also needs exp_probs_b groups).
+        // deepseek2: llama.cpp's gating is softmax (1, V2) or sigmoid (2, V3: exp_probs_b, expert groups).
         int gating = f.getInt(p + "expert_gating_func", 1);
-        if (gating != 1) {
-            throw new IllegalArgumentException("expert_gating_func " + gating + " (sigmoid routing, DeepSeek-V3) is"
-                    + " not supported yet; softmax routing (DeepSeek-V2) is");
+        if (gating != 1 && gating != 2) {
+            throw new IllegalArgumentException("expert_gating_func " + gating + " is not supported (1 softmax,"
+                    + " 2 sigmoid)");
         }
+        int groups = Math.max(1, f.getInt(p + "expert_group_count", 1));
+        int groupsUsed = groups == 1 ? 1 : f.getInt(p + "expert_group_used_count", groups);
         return new MoeConfig(f.getInt(p + "expert_count"), f.getInt(p + "expert_used_count"), width,
                 f.getBoolean(p + "expert_weights_norm", false),
                 f.getFloat(p + "expert_weights_scale", 1f), f.getInt(p + "leading_dense_block_count", 0),
-                f.getInt(p + "expert_shared_count", 0) * width);
+                f.getInt(p + "expert_shared_count", 0) * width, gating == 2, groups, groupsUsed);
     }
 
     /**

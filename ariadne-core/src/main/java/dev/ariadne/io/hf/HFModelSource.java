@@ -179,18 +179,21 @@ public final class HFModelSource implements ModelSource {
     }
 
     /**
-     * DeepSeek-V2's experts: {@code n_routed_experts} of {@code moe_intermediate_size}, {@code num_experts_per_tok}
-     * by softmax, {@code n_shared_experts} of the same width run on every token, {@code first_k_dense_replace}
-     * dense layers first, {@code routed_scaling_factor}. Sigmoid scoring and group-limited routing (DeepSeek-V3,
-     * V2's {@code group_limited_greedy}) and MoE only every n-th layer are refused.
+     * DeepSeek's experts: {@code n_routed_experts} of {@code moe_intermediate_size}, {@code num_experts_per_tok}
+     * by {@code scoring_func} (softmax, V2; sigmoid with a selection bias, V3), with {@code topk_method} greedy or
+     * noaux_tc (V3: within {@code topk_group} of {@code n_group} groups), {@code n_shared_experts} of the same width
+     * run on every token, {@code first_k_dense_replace} dense layers first, {@code routed_scaling_factor}. V2's
+     * {@code group_limited_greedy} (groups ranked by their best score) and MoE only every n-th layer are refused.
      */
     private static MoeConfig deepseekMoe(JsonObject c) {
         String scoring = c.optString("scoring_func").orElse("softmax");
         String topk = c.optString("topk_method").orElse("greedy");
-        if (!scoring.equals("softmax") || !topk.equals("greedy")) {
+        if (!(scoring.equals("softmax") || scoring.equals("sigmoid"))
+                || !(topk.equals("greedy") || topk.equals("noaux_tc"))) {
             throw new IllegalArgumentException("scoring_func '" + scoring + "' with topk_method '" + topk + "' is"
-                    + " not supported yet; softmax scoring with greedy top-k (DeepSeek-V2-Lite) is");
+                    + " not supported; softmax or sigmoid scoring with greedy or noaux_tc top-k is");
         }
+        boolean grouped = topk.equals("noaux_tc") && c.getInt("n_group", 1) > 1;
         int freq = c.getInt("moe_layer_freq", 1);
         if (freq != 1) {
             throw new IllegalArgumentException("moe_layer_freq " + freq + " (dense layers among the sparse ones) is"
@@ -199,7 +202,8 @@ public final class HFModelSource implements ModelSource {
         int width = c.getInt("moe_intermediate_size");
         return new MoeConfig(c.getInt("n_routed_experts"), c.getInt("num_experts_per_tok"), width,
                 c.getBoolean("norm_topk_prob", false), c.getDouble("routed_scaling_factor", 1.0),
-                c.getInt("first_k_dense_replace", 0), c.getInt("n_shared_experts", 0) * width);
+                c.getInt("first_k_dense_replace", 0), c.getInt("n_shared_experts", 0) * width,
+                scoring.equals("sigmoid"), grouped ? c.getInt("n_group") : 1, grouped ? c.getInt("topk_group") : 1);
     }
 
     /** {@code rope_scaling}, or transformers v5's {@code rope_parameters} (which also carries {@code rope_theta}). */
