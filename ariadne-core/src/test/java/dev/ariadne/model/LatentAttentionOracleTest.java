@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the kit's deepseek2 model does not exercise, against the double-precision {@link ScalarDecoderReference}:
  * a low-rank query (q_lora_rank), YaRN with DeepSeek's mscale / mscale_all_dim, a value width unlike the key width,
- * renormalized and scaled routing, DeepSeek-V3's sigmoid scores with a selection bias and expert groups, read from a config.json in DeepSeek-V2's spelling with dummy weights. The oracle
- * is first checked against llama.cpp on the kit's model. Also: the real DeepSeek-V2-Lite config reads as the
- * checkpoints state, and what is not supported says so.
+ * renormalized and scaled routing, DeepSeek-V3's sigmoid scores with a selection bias and expert groups, read from
+ * a config.json in DeepSeek's spelling with dummy weights. The oracle is first checked against llama.cpp on the
+ * kit's model. Also: the real DeepSeek-V2-Lite and V3 configs read as the checkpoints state, and what is not
+ * supported says so.
  */
 class LatentAttentionOracleTest {
     @TempDir
