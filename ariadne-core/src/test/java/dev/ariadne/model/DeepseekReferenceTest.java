@@ -134,6 +134,30 @@ class DeepseekReferenceTest {
         assertTrue(layers[1].moe() != null && layers[1].moe().sharedGate() != null, "layer 1: experts + shared");
     }
 
+    /**
+     * Quantized latent rows, read back by both attention paths (decompressed prefill widens them, absorbed prefill
+     * scores them in place; q4_0 rows are Hadamard-rotated in blocks of the 160-value row), against llama.cpp's
+     * kv_f32 run of p300. The kit has no quantized-KV deepseek2 runs, so the bounds are about 1.5x what each type
+     * measured (mean 0.00033 / 0.0147 / 0.0160 / 0.054 / 0.163 for fp16 / q8_0 / int8 / fp8 / q4_0, both paths
+     * alike): about twice qwen3's (KvCacheAccuracyTest: q8_0 0.0076, q4_0 0.119), as the one quantized latent is
+     * both the keys and the values. A misread row moves logits by ~1.
+     */
+    @ParameterizedTest(name = "KV {0}, absorbed prefill {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"fp16, false, 0.0005", "q8_0, false, 0.022", "q8_0, true, 0.022",
+            "int8, false, 0.024", "fp8, true, 0.08", "q4_0, false, 0.25", "q4_0, true, 0.25"})
+    void quantizedLatentRowsStayCloseToLlamaCpp(String kv, boolean absorb, double bound) {
+        Reference.Entry e = Reference.entries().stream()
+                .filter(x -> x.model().equals(F32) && x.prompt().equals("p300") && x.variant().equals("kv_f32"))
+                .findFirst().orElseThrow();
+        try (LLM llm = LLM.load(EngineConfig.defaults(SharedKit.file(F32)).withThreads(2).withKvCacheDType(kv)
+                .withMaxModelLen(1024, true).withMlaAbsorbPrefill(absorb))) {
+            double[] d = difference(llm, e, e.logits());
+            System.out.printf("deepseek2-F32/p300 KV %-5s absorbed %-5s max |Δ| %.3g mean |Δ| %.3g%n", kv, absorb,
+                    d[0], d[1]);
+            assertTrue(d[1] <= bound, "KV " + kv + ": mean |Δ| " + d[1] + " above " + bound);
+        }
+    }
+
     /** One latent row per token and layer: (kv_lora_rank + qk_rope_head_dim) values, no separate V. */
     @Test
     void cacheHoldsTheLatentPerToken() {
