@@ -25,6 +25,16 @@ public record MlaConfig(int qLoraRank, int kvLoraRank, int qkNopeHeadDim, int qk
         }
     }
 
+    /**
+     * A config.json's {@code q_lora_rank} (null: one query projection), {@code kv_lora_rank}, {@code qk_nope_head_dim},
+     * {@code qk_rope_head_dim} and {@code v_head_dim}; null when it has no {@code kv_lora_rank} (no latent attention).
+     */
+    public static MlaConfig fromConfig(dev.ariadne.json.JsonObject c) {
+        if (!c.has("kv_lora_rank")) return null;
+        return new MlaConfig(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
+                c.getInt("qk_rope_head_dim"), c.getInt("v_head_dim"));
+    }
+
     /** Values cached per token and layer: {@code kv_lora_rank + qk_rope_head_dim} (576 for DeepSeek-V3). */
     public int latentWidth() {
         return kvLoraRank + qkRopeHeadDim;

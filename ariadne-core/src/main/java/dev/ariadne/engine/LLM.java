@@ -236,7 +236,7 @@ public final class LLM implements AutoCloseable {
             ModelConfig c = weights.config();
             // Grow geometrically so a session of growing requests reallocates rarely.
             int capacity = Math.min(maxModelLen, Math.max(tokens, scoringKv == null ? 0 : 2 * scoringKv.capacity()));
-            scoringKv = new ContiguousKvCache(c.numLayers(), c.cacheHeads(), c.cacheWidth(), capacity, kvRows);
+            scoringKv = ContiguousKvCache.forModel(c, capacity, kvRows);
         }
         return scoringKv;
     }

@@ -13,13 +13,23 @@ import java.lang.foreign.MemorySegment;
 public final class ContiguousKvCache implements KvCache, AutoCloseable {
     private final int layers, kvHeads, headDim, capacity;
     private final KvRows rows;
+    private final boolean sharesValues;   // latent attention: values are read from the key rows
     private final Arena arena;
     private final MemorySegment[] keys;   // [layer] -> [kvHeads][capacity][headDim]
     private final MemorySegment[] values; // [layer] -> [kvHeads][capacity][headDim]
     private final long rowBytes;          // one head's row
 
     public ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
-        this(layers, kvHeads, headDim, capacity, rows, Arena.ofShared());
+        this(layers, kvHeads, headDim, capacity, rows, Arena.ofShared(), false);
+    }
+
+    /**
+     * The cache of a model's attention, as {@link PagedKvStorage#forModel}: one latent row per token with latent
+     * attention, whose values are read from the key rows (no V segments), else K and V rows per KV head.
+     */
+    public static ContiguousKvCache forModel(dev.ariadne.config.ModelConfig c, int capacity, KvRows rows) {
+        return new ContiguousKvCache(c.numLayers(), c.cacheHeads(), c.cacheWidth(), capacity, rows, Arena.ofShared(),
+                c.cacheSharesValues());
     }
 
     /**
@@ -27,11 +37,13 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
      * {@link #close} is then a no-op.
      */
     public static ContiguousKvCache collected(int layers, int kvHeads, int headDim, int capacity, KvRows rows) {
-        return new ContiguousKvCache(layers, kvHeads, headDim, capacity, rows, Arena.ofAuto());
+        return new ContiguousKvCache(layers, kvHeads, headDim, capacity, rows, Arena.ofAuto(), false);
     }
 
-    private ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows, Arena arena) {
+    private ContiguousKvCache(int layers, int kvHeads, int headDim, int capacity, KvRows rows, Arena arena,
+                              boolean sharesValues) {
         this.arena = arena;
+        this.sharesValues = sharesValues;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -43,7 +55,7 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
         values = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
             keys[l] = arena.allocate(layerBytes, 64);
-            values[l] = arena.allocate(layerBytes, 64);
+            values[l] = sharesValues ? keys[l] : arena.allocate(layerBytes, 64);
         }
     }
 
@@ -96,7 +108,7 @@ public final class ContiguousKvCache implements KvCache, AutoCloseable {
         for (int h = 0; h < kvHeads; h++) {
             long off = rowOffset(position, h);
             rows.store(keys[layer], off, k, kOff + h * headDim, headDim);
-            rows.store(values[layer], off, v, vOff + h * headDim, headDim);
+            if (!sharesValues) rows.store(values[layer], off, v, vOff + h * headDim, headDim);
         }
     }
 

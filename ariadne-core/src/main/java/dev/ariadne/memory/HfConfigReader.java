@@ -37,7 +37,7 @@ public final class HfConfigReader {
         int heads = c.getInt("num_attention_heads");
         int kvHeads = c.getInt("num_key_value_heads", heads);
         int headDim = c.has("head_dim") ? c.getInt("head_dim") : hidden / heads;
-        MlaConfig mla = readMla(c);
+        MlaConfig mla = MlaConfig.fromConfig(c);
         int rotaryDim = mla != null ? mla.qkRopeHeadDim()
                 : (int) Math.round(headDim * c.getDouble("partial_rotary_factor", 1.0));
         boolean qwen2Family = modelType.equals("qwen2") || modelType.equals("qwen2_moe");
@@ -58,12 +58,6 @@ public final class HfConfigReader {
                 c.getBoolean("tie_word_embeddings", false), c.getInt("max_position_embeddings", 2048),
                 c.optString("torch_dtype").orElse(c.optString("dtype").orElse("bfloat16")),
                 attention, readMoe(c, modelType, layers), rope, dca);
-    }
-
-    private static MlaConfig readMla(JsonObject c) {
-        if (!c.has("kv_lora_rank")) return null;
-        return new MlaConfig(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
-                c.getInt("qk_rope_head_dim"), c.getInt("v_head_dim"));
     }
 
     private static MoeShape readMoe(JsonObject c, String modelType, int layers) {

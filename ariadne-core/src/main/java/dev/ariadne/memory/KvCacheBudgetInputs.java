@@ -41,7 +41,7 @@ public record KvCacheBudgetInputs(long weightsBytes, long activationPeakBytes, l
 
     /** What one token's cache rows take. */
     public KvFootprint footprint() {
-        return latent ? new KvFootprint(kvDtype, numLayers, 1, 1, headDim, 1, true)
+        return latent ? KvFootprint.latent(kvDtype, numLayers, headDim)
                 : KvFootprint.gqa(kvDtype, numLayers, kvHeads, headDim);
     }
 

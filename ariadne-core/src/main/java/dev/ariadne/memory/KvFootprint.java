@@ -22,13 +22,18 @@ public record KvFootprint(KvCacheDType dtype, int layers, int kvHeadsPerRank, in
     public static KvFootprint of(ModelShape m, int tp, KvCacheDType dtype) {
         AttentionShape a = m.attention();
         if (a.isMla()) {
-            return new KvFootprint(dtype, m.numLayers(), 1, 1, a.mla().latentWidth(), 1, true);
+            return latent(dtype, m.numLayers(), a.mla().latentWidth());
         }
         int perRank = a.kvHeadsPerRank(tp);
         return new KvFootprint(dtype, m.numLayers(), perRank, a.kvHeads(), a.headDim(), 2 * perRank, false);
     }
 
     /** Grouped-query attention on one rank: {@code kvHeads} K and V heads of {@code headDim} values per layer. */
+    /** Latent attention: one row of {@code width} values (c_kv + k_pe) per token and layer, on every rank. */
+    public static KvFootprint latent(KvCacheDType dtype, int layers, int width) {
+        return new KvFootprint(dtype, layers, 1, 1, width, 1, true);
+    }
+
     public static KvFootprint gqa(KvCacheDType dtype, int layers, int kvHeads, int headDim) {
         return new KvFootprint(dtype, layers, kvHeads, kvHeads, headDim, 2 * kvHeads, false);
     }

@@ -29,7 +29,7 @@ public final class DecoderModel {
     private final Workspace ws;
     private final RotaryEmbedding rope;          // the model's rope scaling
     private final RotaryEmbedding ropeUnscaled;  // the same rope without it: per-request YaRN's short requests
-    private final AttentionTask attention;
+    private final AttentionTask attention; // grouped-query attention, or null with latent attention (its own tasks)
     private final int maxContext;
     private final MatMul.Group[] qkv;     // per layer: wq, wk, wv -> q, k, v
     // per layer: wGate, wUp -> gate, up; in a MoE layer its shared experts' (or null)
@@ -69,7 +69,7 @@ public final class DecoderModel {
         this.rope = new RotaryEmbedding(c.ropeDim(), c.ropeTheta(), c.ropeStyle(), c.ropeScaling(), c.contextLength());
         this.ropeUnscaled = c.ropeScaling().isNone() ? rope : new RotaryEmbedding(c.ropeDim(), c.ropeTheta(),
                 c.ropeStyle());
-        this.attention = new AttentionTask(c, ws, ops, pool.threads());
+        this.attention = c.mla() == null ? new AttentionTask(c, ws, ops, pool.threads()) : null;
         this.qkv = new MatMul.Group[c.numLayers()];
         this.gateUp = new MatMul.Group[c.numLayers()];
         this.single = new ForwardBatch(maxTokens, 1);
@@ -106,8 +106,8 @@ public final class DecoderModel {
 
     /** Bytes of the activation buffers this model preallocated (the activation peak of a step). */
     public long workspaceBytes() {
-        return ws.bytes() + matmul.bytes() + attention.bytes() + (moe != null ? moe.bytes() : 0)
-                + (mla != null ? mla.bytes() + mla.decompressedBytes() : 0);
+        return ws.bytes() + matmul.bytes() + (attention != null ? attention.bytes() : 0)
+                + (moe != null ? moe.bytes() : 0) + (mla != null ? mla.bytes() + mla.decompressedBytes() : 0);
     }
 
     /**
@@ -179,7 +179,7 @@ public final class DecoderModel {
         }
         int h = c.hiddenSize();
         embed(b.tokenIds, 0, count);
-        attention.plan(b);
+        if (attention != null) attention.plan(b);
         int pairs = rope.pairs();
         for (int t = 0; t < count; t++) {
             int p = b.positions[t];

@@ -30,7 +30,7 @@ final class Workspace {
         q = new float[maxTokens * c.qDim()];
         k = new float[c.mla() != null ? 0 : maxTokens * c.kvDim()]; // latent attention has its own buffers
         v = new float[c.mla() != null ? 0 : maxTokens * c.kvDim()];
-        att = new float[maxTokens * c.qDim()];
+        att = new float[c.mla() != null ? 0 : maxTokens * c.qDim()]; // MlaAttention writes its own output
         // Dense MLP layers, and a MoE model's leading dense layers and shared experts; routed experts use MoeBlock's.
         int ffn = c.moe() == null ? c.intermediateSize() : Math.max(c.moe().sharedIntermediate(),
                 c.moe().leadingDenseLayers() > 0 ? c.intermediateSize() : 0);

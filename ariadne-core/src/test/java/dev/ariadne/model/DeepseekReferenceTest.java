@@ -59,16 +59,8 @@ class DeepseekReferenceTest {
 
     /** {max, mean} |Δ| of the engine's logits at every position of {@code e}'s prompt against {@code ref}. */
     private static double[] difference(LLM llm, Reference.Entry e, float[][] ref) {
-        int vocab = ref[0].length, n = e.nPrompt();
-        double[] d = new double[2];
-        llm.scoreAll(e.promptIds(), (pos, logits, off) -> {
-            for (int j = 0; j < vocab; j++) {
-                double x = Math.abs(logits[off + j] - ref[pos][j]);
-                if (!(x <= d[0])) d[0] = Double.isNaN(x) ? Double.POSITIVE_INFINITY : x;
-                d[1] += x / ((double) n * vocab);
-            }
-        });
-        return d;
+        ReferenceLogitsTest.Diff d = ReferenceLogitsTest.compare(llm, e.promptIds(), ref);
+        return new double[] {d.max(), d.mean()};
     }
 
     @ParameterizedTest(name = "{0}")

@@ -119,7 +119,7 @@ public final class HFModelSource implements ModelSource {
             }
             int hidden = c.getInt("hidden_size");
             int heads = c.getInt("num_attention_heads");
-            MlaConfig mla = arch.mla ? mla(c) : null;
+            MlaConfig mla = arch.mla ? MlaConfig.fromConfig(c) : null;
             int headDim = mla != null ? mla.qkHeadDim() : c.getInt("head_dim", hidden / heads);
             MoeConfig moe = arch.moe ? (arch.mla ? deepseekMoe(c) : moe(c)) : null;
             return new ModelConfig(
@@ -170,12 +170,6 @@ public final class HFModelSource implements ModelSource {
         }
         return new MoeConfig(c.getInt("num_experts"), c.getInt("num_experts_per_tok"),
                 c.getInt("moe_intermediate_size"), c.getBoolean("norm_topk_prob", false));
-    }
-
-    /** DeepSeek-V2's {@code kv_lora_rank}, {@code q_lora_rank} (null: one query projection), head widths. */
-    private static MlaConfig mla(JsonObject c) {
-        return new MlaConfig(c.getInt("q_lora_rank", 0), c.getInt("kv_lora_rank"), c.getInt("qk_nope_head_dim"),
-                c.getInt("qk_rope_head_dim"), c.getInt("v_head_dim"));
     }
 
     /**
