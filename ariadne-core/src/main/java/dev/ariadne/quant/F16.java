@@ -45,6 +45,10 @@ public final class F16 {
 
     public static final RowKernel VECTOR = new RowKernel() {
         @Override
+        public boolean decodesFromCopy() {
+            return true;
+        }
+        @Override
         public GGMLType type() {
             return GGMLType.F16;
         }

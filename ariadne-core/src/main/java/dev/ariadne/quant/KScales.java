@@ -73,6 +73,20 @@ final class KScales {
                 : ((t1 >>> (8 * (j - 4) + 4)) & 0x0F) | ((int) (t0 >>> (8 * j + 2)) & 0x30);
     }
 
+    /** The eight 6-bit scales from the table read as {@code t0} and {@code t1}, scale j in byte j of the result. */
+    static long scaleBytes(long t0, int t1) {
+        long low = t0 & 0x3F3F3F3FL;
+        long high = (t1 & 0x0F0F0F0FL) | ((t0 >>> 2) & 0x30303030L);
+        return low | (high << 32);
+    }
+
+    /** The eight 6-bit mins from the table read as {@code t0} and {@code t1}, min j in byte j of the result. */
+    static long minBytes(long t0, int t1) {
+        long low = (t0 >>> 32) & 0x3F3F3F3FL;
+        long high = ((t1 >>> 4) & 0x0F0F0F0FL) | ((t0 >>> 34) & 0x30303030L);
+        return low | (high << 32);
+    }
+
     /**
      * Writes the header of one super-block for {@code src[so .. so+256)} and returns in {@code levels} each value's
      * level in {@code 0..nmax}. Simple, non-searching choice: each sub-block's range [min(0, lo), hi] is covered

@@ -58,6 +58,10 @@ public final class Q8_0 {
 
     public static final RowKernel VECTOR = new RowKernel() {
         @Override
+        public boolean decodesFromCopy() {
+            return true;
+        }
+        @Override
         public GGMLType type() {
             return GGMLType.Q8_0;
         }

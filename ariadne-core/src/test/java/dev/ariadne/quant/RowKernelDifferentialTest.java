@@ -72,6 +72,51 @@ class RowKernelDifferentialTest {
         }
     }
 
+    /**
+     * The decode form: the dot given the activations' sums per group of 16 (formats with per-block offsets take
+     * them out of the loop), over rows of a matrix through dotRows, against the scalar dot of each row. The sums
+     * sit at an offset in their array, as they do for the second token of a step.
+     */
+    @ParameterizedTest
+    @MethodSource("types")
+    void vectorDotWithGroupSumsMatchesScalar(GGMLType type) {
+        WeightFormat f = WeightFormat.of(type);
+        Random rnd = new Random(4242L + type.id);
+        int rows = 3;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int count : QuantTestData.oddCounts(type)) {
+                long rowBytes = type.bytesFor(count);
+                MemorySegment w = arena.allocate(LEAD_BYTES + rows * rowBytes);
+                float[][] rowValues = new float[rows][];
+                for (int r = 0; r < rows; r++) {
+                    rowValues[r] = QuantTestData.gaussian(rnd, count, 0.05f);
+                    MemorySegment.copy(QuantTestData.quantized(arena, type, rowValues[r], 0), 0, w,
+                            LEAD_BYTES + r * rowBytes, rowBytes);
+                }
+                float[] x = QuantTestData.gaussian(rnd, ARRAY_OFFSET + count, 1f);
+                int groups = count / RowKernel.SUM_GROUP, sumsOff = 3;
+                float[] sums = new float[sumsOff + groups];
+                for (int g = 0; g < groups; g++) {
+                    for (int i = 0; i < RowKernel.SUM_GROUP; i++) {
+                        sums[sumsOff + g] += x[ARRAY_OFFSET + RowKernel.SUM_GROUP * g + i];
+                    }
+                }
+                float[] y = new float[2 + rows];
+                f.vector().dotRows(w.asSlice(LEAD_BYTES), rowBytes, 0, rows, x, ARRAY_OFFSET, sums, sumsOff, count,
+                        y, 2);
+                for (int r = 0; r < rows; r++) {
+                    float[] deq = new float[count];
+                    f.scalar().dequantize(w, LEAD_BYTES + r * rowBytes, deq, 0, count);
+                    double scale = 0;
+                    for (int i = 0; i < count; i++) scale += Math.abs((double) deq[i] * x[ARRAY_OFFSET + i]);
+                    float s = f.scalar().dot(w, LEAD_BYTES + r * rowBytes, x, ARRAY_OFFSET, count);
+                    assertEquals(s, y[2 + r], DOT_TOLERANCE * scale, type + " dotRows row " + r + ", " + count
+                            + " values");
+                }
+            }
+        }
+    }
+
     /** The scalar dot is the dequantized dot: the oracle itself is checked against plain float math in double. */
     @ParameterizedTest
     @MethodSource("types")

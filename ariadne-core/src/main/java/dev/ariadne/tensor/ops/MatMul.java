@@ -1,5 +1,9 @@
 package dev.ariadne.tensor.ops;
 
+import dev.ariadne.quant.RowKernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import dev.ariadne.tensor.Linear;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -27,6 +31,8 @@ public final class MatMul {
      * sequences: 49 -> 68-71 tokens/s with 3-5 here; dense 4-token batches the same either way).
      */
     static final int FUSED_TOKENS = 4;
+    /** Rows copied out of the mapping at a time for the fused dot (see {@code fused}). */
+    static final int COPY_ROWS = 4;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
@@ -34,6 +40,8 @@ public final class MatMul {
     private final boolean vectorized;
     private final ElementOps ops;
     private final float[][] tiles; // [threads][TILE_ROWS * maxCols]
+    private final float[][] groupSums; // [threads][FUSED_TOKENS * maxCols / 16]: activation sums for the fused dot
+    private final MemorySegment[] rowCopies; // [threads][COPY_ROWS * 4 * maxCols bytes]: rows copied for the fused dot
     private final Task task = new Task();
 
     public MatMul(ComputePool pool, int maxCols, boolean vectorized) {
@@ -41,12 +49,19 @@ public final class MatMul {
         this.vectorized = vectorized;
         this.ops = vectorized ? VectorMath.INSTANCE : ScalarMath.INSTANCE;
         this.tiles = new float[pool.threads()][TILE_ROWS * maxCols];
+        this.groupSums = new float[pool.threads()][FUSED_TOKENS * Math.ceilDiv(maxCols, RowKernel.SUM_GROUP)];
+        this.rowCopies = new MemorySegment[pool.threads()];
+        for (int i = 0; i < rowCopies.length; i++) {
+            rowCopies[i] = Arena.ofAuto().allocate((long) COPY_ROWS * Float.BYTES * maxCols, 64);
+        }
     }
 
     /** Bytes of the per-thread dequantization tiles. */
     public long bytes() {
         long n = 0;
         for (float[] t : tiles) n += 4L * t.length;
+        for (float[] t : groupSums) n += 4L * t.length;
+        for (MemorySegment m : rowCopies) n += m.byteSize();
         return n;
     }
 
@@ -213,10 +228,7 @@ public final class MatMul {
         private void runMatrix(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
                                int tokens) {
             if (tokens <= FUSED_TOKENS) {
-                for (int t = 0; t < tokens; t++) {
-                    w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff + t * xStride, w.cols(), y,
-                            yOff + t * yStride);
-                }
+                fused(worker, w, xOff, y, yStride, yOff, from, to, tokens);
                 return;
             }
             float[] tile = tiles[worker];
@@ -229,6 +241,40 @@ public final class MatMul {
                         w.kernel().dequantize(w.data(), w.rowOffset(r), tile, (r - r0) * cols, cols);
                     }
                     tileProduct(tile, r0, r1 - r0, cols, t0, t1, xOff, y, yStride, yOff);
+                }
+            }
+        }
+
+        /**
+         * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. Each worker sums its tokens' activations
+         * per group of 16 itself (cols adds, against rows x cols multiply-adds in the product: no shared buffer, no
+         * extra synchronization). For the formats that ask for it ({@link RowKernel#decodesFromCopy}) it then
+         * copies {@value #COPY_ROWS} rows at a time out of the mapping with one bulk copy and runs the dot on the
+         * copy, which every token of the step reads from L1.
+         */
+        private void fused(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
+                           int tokens) {
+            float[] sums = groupSums[worker];
+            int cols = w.cols(), groups = cols / RowKernel.SUM_GROUP;
+            for (int t = 0; t < tokens; t++) {
+                ops.groupSums(x, xOff + t * xStride, cols, sums, t * groups);
+            }
+            if (!w.kernel().decodesFromCopy()) {
+                for (int t = 0; t < tokens; t++) {
+                    w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff + t * xStride, sums, t * groups,
+                            cols, y, yOff + t * yStride);
+                }
+                return;
+            }
+            MemorySegment copy = rowCopies[worker];
+            long rowBytes = w.rowBytes();
+            int chunk = (int) Math.max(1, Math.min(COPY_ROWS, copy.byteSize() / rowBytes));
+            for (int r0 = from; r0 < to; r0 += chunk) {
+                int n = Math.min(chunk, to - r0);
+                MemorySegment.copy(w.data(), r0 * rowBytes, copy, 0, n * rowBytes);
+                for (int t = 0; t < tokens; t++) {
+                    w.kernel().dotRows(copy, rowBytes, 0, n, x, xOff + t * xStride, sums, t * groups, cols, y,
+                            yOff + t * yStride + r0);
                 }
             }
         }

@@ -67,4 +67,13 @@ public final class ScalarMath implements ElementOps {
         for (int i = 0; i < n; i++) m = Math.max(m, x[off + i]);
         return m;
     }
+
+    @Override
+    public void groupSums(float[] x, int xOff, int n, float[] sums, int sumsOff) {
+        for (int g = 0; g < n / 16; g++) {
+            float s = 0f;
+            for (int i = 0; i < 16; i++) s += x[xOff + 16 * g + i];
+            sums[sumsOff + g] = s;
+        }
+    }
 }

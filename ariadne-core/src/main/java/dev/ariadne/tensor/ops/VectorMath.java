@@ -131,4 +131,17 @@ public final class VectorMath implements ElementOps {
         for (; i < n; i++) r = Math.max(r, x[off + i]);
         return r;
     }
+
+    @Override
+    public void groupSums(float[] x, int xOff, int n, float[] sums, int sumsOff) {
+        if (L > 16 || 16 % L != 0) {
+            ScalarMath.INSTANCE.groupSums(x, xOff, n, sums, sumsOff);
+            return;
+        }
+        for (int g = 0; g < n / 16; g++) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + 16 * g);
+            for (int i = L; i < 16; i += L) v = v.add(FloatVector.fromArray(F, x, xOff + 16 * g + i));
+            sums[sumsOff + g] = v.reduceLanes(VectorOperators.ADD);
+        }
+    }
 }
