@@ -79,9 +79,10 @@ public final class Q4_K {
 
     public static final RowKernel VECTOR = new RowKernel() {
         @Override
-        public boolean decodesFromCopy() {
-            return true;
+        public DecodePath decodePath() {
+            return DecodePath.COPIED_ROWS;
         }
+
         @Override
         public GGMLType type() {
             return GGMLType.Q4_K;

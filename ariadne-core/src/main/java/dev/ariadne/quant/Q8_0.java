@@ -58,9 +58,10 @@ public final class Q8_0 {
 
     public static final RowKernel VECTOR = new RowKernel() {
         @Override
-        public boolean decodesFromCopy() {
-            return true;
+        public DecodePath decodePath() {
+            return DecodePath.COPIED_ROWS;
         }
+
         @Override
         public GGMLType type() {
             return GGMLType.Q8_0;

@@ -47,14 +47,25 @@ public interface RowKernel {
         }
     }
 
+    /** How a matrix-vector product (decode) reads this format's rows. */
+    enum DecodePath {
+        /** {@link #dotRows} on the mapped rows. */
+        IN_PLACE,
+        /** A few rows at a time copied out of the mapping with one bulk copy, then {@link #dotRows} on the copy. */
+        COPIED_ROWS,
+        /** A few rows at a time dequantized into a float tile, then a float dot per row and token. */
+        DEQUANTIZED_ROWS
+    }
+
     /**
-     * Whether the matrix-vector product should copy a few rows at a time out of the mapping (one bulk copy) and dot
-     * the copy, instead of dotting the mapped rows in place. Measured per format on Qwen3-0.6B decode (2 threads,
-     * same sitting): Q8_0 12.0 -> 15.5 tokens/s, Q4_K 10.3 -> 13.0, F16 7.6 -> 7.9 with the copy; Q4_0 17.9 -> 14.1
-     * and Q6_K neutral to slower, so they dot in place. (The bulk copy streams memory at close to the machine's
-     * bandwidth; the dot reading the mapping keeps fewer loads in flight, most visibly for Q8_0's 34-byte blocks.)
+     * The decode path that measured fastest for this format (Qwen3-0.6B decode, 2 threads, same sitting): Q8_0
+     * 12.0 -> 15.5 tokens/s and Q4_K 10.3 -> 13.0 with copied rows, Q4_0 17.9 -> 14.1 and Q6_K neutral to slower,
+     * so they stay in place; F16 7.3 -> 11.2 through dequantized rows (its dequantize is one instruction per 16
+     * values, see F16), where Q8_0, Q4_K and Q6_K lost 17-27% that way. (The bulk copy streams memory at close to
+     * the machine's bandwidth; the dot reading the mapping keeps fewer loads in flight, most visibly for Q8_0's
+     * 34-byte blocks.)
      */
-    default boolean decodesFromCopy() {
-        return false;
+    default DecodePath decodePath() {
+        return DecodePath.IN_PLACE;
     }
 }

@@ -14,12 +14,12 @@ class RuntimeMemoryTest {
         long[] held = new long[8 << 20]; // 64 MiB the measurement must see
         held[held.length - 1] = 1;
         RuntimeMemory m = RuntimeMemory.measure();
-        assertTrue(m.heapUsed() >= 64L << 20, m.describe());
+        assertTrue(m.heapResident() >= 64L << 20, m.describe());
         assertTrue(m.nonHeapUsed() > 0, m.describe()); // at least the code cache and metaspace of this test
         assertTrue(m.threads() >= 1 && m.stackBytesPerThread() >= 64 << 10, m.describe());
-        assertEquals(m.heapUsed() + m.nonHeapUsed() + (long) m.threads() * m.stackBytesPerThread(), m.totalBytes());
+        assertEquals(m.heapResident() + m.nonHeapUsed() + (long) m.threads() * m.stackBytesPerThread(), m.totalBytes());
         assertEquals(m.totalBytes() - (64L << 20), m.otherBytes(64L << 20));
-        assertThrows(IllegalArgumentException.class, () -> m.otherBytes(m.heapUsed() + 1));
+        assertThrows(IllegalArgumentException.class, () -> m.otherBytes(m.heapResident() + 1));
         assertTrue(RuntimeMemory.otherRuntimeBytes() >= 64L << 20);
         assertEquals(1, held[held.length - 1]);
     }

@@ -224,7 +224,7 @@ public final class MatMul {
             }
         }
 
-        /** Rows [from, to) of {@code w} on {@code x[t * xStride + xOff ..]}, written at {@code y[t*yStride + yOff + r]}. */
+        /** Rows [from, to) of {@code w} on {@code x[t * xStride + xOff ..]}, written at {@code y[t*yStride+yOff+r]}. */
         private void runMatrix(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
                                int tokens) {
             if (tokens <= FUSED_TOKENS) {
@@ -248,9 +248,9 @@ public final class MatMul {
         /**
          * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. Each worker sums its tokens' activations
          * per group of 16 itself (cols adds, against rows x cols multiply-adds in the product: no shared buffer, no
-         * extra synchronization). For the formats that ask for it ({@link RowKernel#decodesFromCopy}) it then
-         * copies {@value #COPY_ROWS} rows at a time out of the mapping with one bulk copy and runs the dot on the
-         * copy, which every token of the step reads from L1.
+         * extra synchronization). Then each format's {@link RowKernel#decodePath}: the dot on the mapped rows, or
+         * {@value #COPY_ROWS} rows at a time copied out of the mapping (one bulk copy) or dequantized into the
+         * worker's tile, which every token of the step then reads from L1.
          */
         private void fused(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
                            int tokens) {
@@ -259,13 +259,21 @@ public final class MatMul {
             for (int t = 0; t < tokens; t++) {
                 ops.groupSums(x, xOff + t * xStride, cols, sums, t * groups);
             }
-            if (!w.kernel().decodesFromCopy()) {
-                for (int t = 0; t < tokens; t++) {
-                    w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff + t * xStride, sums, t * groups,
-                            cols, y, yOff + t * yStride);
+            switch (w.kernel().decodePath()) {
+                case IN_PLACE -> {
+                    for (int t = 0; t < tokens; t++) {
+                        w.kernel().dotRows(w.data(), w.rowBytes(), from, to, x, xOff + t * xStride, sums,
+                                t * groups, cols, y, yOff + t * yStride);
+                    }
                 }
-                return;
+                case COPIED_ROWS -> copiedRows(worker, w, xOff, y, yStride, yOff, from, to, tokens, sums, groups);
+                case DEQUANTIZED_ROWS -> dequantizedRows(worker, w, xOff, y, yStride, yOff, from, to, tokens);
             }
+        }
+
+        private void copiedRows(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
+                                int tokens, float[] sums, int groups) {
+            int cols = w.cols();
             MemorySegment copy = rowCopies[worker];
             long rowBytes = w.rowBytes();
             int chunk = (int) Math.max(1, Math.min(COPY_ROWS, copy.byteSize() / rowBytes));
@@ -275,6 +283,24 @@ public final class MatMul {
                 for (int t = 0; t < tokens; t++) {
                     w.kernel().dotRows(copy, rowBytes, 0, n, x, xOff + t * xStride, sums, t * groups, cols, y,
                             yOff + t * yStride + r0);
+                }
+            }
+        }
+
+        private void dequantizedRows(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from,
+                                     int to, int tokens) {
+            float[] tile = tiles[worker];
+            int cols = w.cols();
+            for (int r0 = from; r0 < to; r0 += COPY_ROWS) {
+                int r1 = Math.min(to, r0 + COPY_ROWS);
+                for (int r = r0; r < r1; r++) {
+                    w.kernel().dequantize(w.data(), w.rowOffset(r), tile, (r - r0) * cols, cols);
+                }
+                for (int t = 0; t < tokens; t++) {
+                    int xt = xOff + t * xStride, yt = yOff + t * yStride;
+                    for (int r = r0; r < r1; r++) {
+                        y[yt + r] = ops.dot(tile, (r - r0) * cols, x, xt, cols);
+                    }
                 }
             }
         }
