@@ -22,8 +22,8 @@ class MatMulTest {
     @CsvSource({
             "F32, 1, 16, 1, 1", "F32, 13, 172, 5, 2", "Q8_0, 29, 64, 4, 2", "F32, 67, 64, 131, 2", "F32, 35, 8, 3, 1",
             "F16, 21, 96, 7, 2", "Q8_0, 37, 96, 9, 2", "Q8_0, 64, 1024, 70, 2", "Q8_0, 5, 32, 1, 2",
-            // the decode path (1-4 tokens): rows copied out in fours (Q8_0, Q4_K, F16) or dotted in place, with
-            // the activations' group sums (Q4_K's mins) at each token's offset
+            // the decode path (1-2 tokens; 3-4 take the tile): rows copied out (Q8_0, Q4_K), dequantized (F16) or
+            // dotted in place, with the activations' group sums (Q4_K's mins) at each token's offset
             "Q4_K, 13, 512, 3, 2", "Q4_K, 6, 256, 1, 1", "Q6_K, 11, 512, 2, 2", "Q4_0, 9, 96, 4, 2",
             "F16, 7, 40, 2, 2", "BF16, 5, 48, 1, 2", "Q5_K, 3, 256, 2, 1", "Q5_0, 10, 64, 3, 2"})
     void matchesNaiveProduct(String typeName, int rows, int cols, int tokens, int threads) {

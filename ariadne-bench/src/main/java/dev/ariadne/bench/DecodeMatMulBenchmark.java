@@ -1,0 +1,95 @@
+package dev.ariadne.bench;
+
+import dev.ariadne.quant.KernelProvider;
+import dev.ariadne.quant.WeightFormat;
+import dev.ariadne.tensor.GGMLType;
+import dev.ariadne.tensor.Linear;
+import dev.ariadne.tensor.ops.ComputePool;
+import dev.ariadne.tensor.ops.MatMul;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The weight kernels as a decode step runs them: {@link MatMul#apply} of one matrix of Qwen3-0.6B's width (1,024
+ * columns) on 1 token (the fused dot), 4 tokens (the fused dot, rows reused from L1) and 16 tokens (a batched decode
+ * step: dequantized tiles and the register-blocked product), on one thread. The matrix (32,768 rows: 18-67 MB by
+ * format) does not fit the caches, so each call streams it from memory as decode does with the output matrix; a
+ * result reads as values per second: rows x 1,024 x tokens / time.
+ *
+ * <p>Run with {@code bench/jmh.sh DecodeMatMulBenchmark} (add JMH options, e.g. {@code -p type=Q4_K}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-XX:+UseParallelGC", "-Xmn64m"})
+public class DecodeMatMulBenchmark {
+    @Param({"F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    public String type;
+
+    @Param({"1", "4", "16"})
+    public int tokens;
+
+    @Param({"32768"})
+    public int rows;
+
+    private static final int COLS = 1024;
+
+    private Arena arena;
+    private ComputePool pool;
+    private MatMul matmul;
+    private Linear weight;
+    private float[] x;
+    private float[] y;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        GGMLType t = GGMLType.valueOf(type);
+        WeightFormat format = WeightFormat.of(t);
+        arena = Arena.ofShared();
+        long rowBytes = t.bytesFor(COLS);
+        MemorySegment data = arena.allocate(rowBytes * rows, 64);
+        SplittableRandom rnd = new SplittableRandom(42);
+        float[] row = new float[COLS];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < COLS; c++) row[c] = (float) (0.05 * rnd.nextGaussian());
+            format.quantizer().quantize(row, 0, COLS, data, r * rowBytes);
+        }
+        weight = new Linear("w", t, KernelProvider.best().kernel(t), data, rows, COLS, rowBytes);
+        pool = new ComputePool(1);
+        matmul = new MatMul(pool, COLS, true);
+        x = new float[tokens * COLS];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        y = new float[tokens * rows];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+        arena.close();
+    }
+
+    @Benchmark
+    public float apply() {
+        matmul.apply(weight, x, COLS, tokens, y, rows, 0);
+        return y[rows / 2];
+    }
+}
