@@ -2,6 +2,10 @@ package dev.ariadne.memory;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +26,31 @@ class RuntimeMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> m.otherBytes(m.heapResident() + 1));
         assertTrue(RuntimeMemory.otherRuntimeBytes() >= 64L << 20);
         assertEquals(1, held[held.length - 1]);
+    }
+
+    /**
+     * The young generation counts at its committed size, whatever part of it is in use at the moment of the
+     * measurement: allocation walks through all of it between two collections, so all of it ends up resident.
+     */
+    @Test
+    void theYoungGenerationCountsAtItsCommittedSize() {
+        long before = youngCommitted();
+        RuntimeMemory m = RuntimeMemory.measure();
+        long after = youngCommitted(); // the collector may resize the young generation between the two readings
+        assertTrue(before > 0, "no young generation pools named Eden or Survivor");
+        assertTrue(m.heapResident() >= Math.min(before, after), m.describe() + " against young committed "
+                + before + " / " + after);
+    }
+
+    private static long youngCommitted() {
+        long young = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && (pool.getName().contains("Eden")
+                    || pool.getName().contains("Survivor"))) {
+                young += pool.getUsage().getCommitted();
+            }
+        }
+        return young;
     }
 
     @Test
