@@ -89,7 +89,7 @@ public record RuntimeMemory(long heapResident, long nonHeapUsed, int threads, lo
             MemoryUsage u = pool.getUsage();
             String name = pool.getName();
             if (name.contains("Eden") || name.contains("Survivor")) {
-                young += Math.max(u.getCommitted(), u.getUsed());
+                young += u.getCommitted();
                 named = true;
             } else {
                 other += u.getUsed();

@@ -84,6 +84,11 @@ public final class Q4_K {
         }
 
         @Override
+        public boolean usesGroupSums() {
+            return true;
+        }
+
+        @Override
         public GGMLType type() {
             return GGMLType.Q4_K;
         }
@@ -137,6 +142,7 @@ public final class Q4_K {
             return accQ0.add(accQ1).reduceLanes(VectorOperators.ADD)
                     - accM0.add(accM1).reduceLanes(VectorOperators.ADD);
         }
+
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
             // As dot, with the mins taken out of the loop (sum_j dmin*min_j*sum(x_j) from the caller's group sums)

@@ -24,13 +24,18 @@ public interface RowKernel {
 
     /**
      * {@link #dot} given the sums of the activations over each group of {@value #SUM_GROUP}, {@code xSums[xSumsOff +
-     * g] = sum_{i < 16} x[xOff + 16 g + i]}. Formats whose values carry a per-block offset (Q4_0's -8, Q6_K's -32,
-     * the K-quants' mins) take it out of the loop as {@code offset * sum(x)}: the sums are the same for every row of
-     * a matrix, so a matrix-vector product computes them once per token instead of once per row. Formats without
-     * such an offset ignore them.
+     * g] = sum_{i < 16} x[xOff + 16 g + i]}, for the formats that {@link #usesGroupSums}: Q4_K takes its mins out of
+     * the loop as {@code dmin * min_j * sum(x_j)}. The sums are the same for every row of a matrix, so a
+     * matrix-vector product computes them once per token instead of once per row. (Q4_0's -8 and Q6_K's -32 taken
+     * out the same way measured no faster, so they keep them in the loop.) The default ignores the sums.
      */
     default float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
         return dot(w, offset, x, xOff, count);
+    }
+
+    /** Whether {@link #dot(MemorySegment, long, float[], int, float[], int, int)} reads the group sums. */
+    default boolean usesGroupSums() {
+        return false;
     }
 
     /**

@@ -30,6 +30,9 @@ public interface ElementOps {
     /** {@code max_i x[off+i]}. */
     float max(float[] x, int off, int n);
 
-    /** {@code sums[sumsOff + g] = sum_{i < 16} x[xOff + 16 g + i]} for the {@code n / 16} whole groups (the fused dot's input). */
+    /**
+     * {@code sums[sumsOff + g] = sum_{i < 16} x[xOff + 16 g + i]} for the {@code n / 16} whole groups: the group
+     * sums of {@link dev.ariadne.quant.RowKernel}'s fused dot.
+     */
     void groupSums(float[] x, int xOff, int n, float[] sums, int sumsOff);
 }

@@ -1,13 +1,13 @@
 package dev.ariadne.tensor.ops;
 
 import dev.ariadne.quant.RowKernel;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import dev.ariadne.tensor.Linear;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * {@code Y[t][r] = sum_c W[r][c] * X[t][c]} for a batch of tokens: the linear layers of the forward pass.
@@ -64,7 +64,7 @@ public final class MatMul {
         }
     }
 
-    /** Bytes of the per-thread dequantization tiles. */
+    /** Bytes of the per-thread scratch: dequantization tiles, activation group sums, copied rows. */
     public long bytes() {
         long n = 0;
         for (float[] t : tiles) n += 4L * t.length;
@@ -254,18 +254,21 @@ public final class MatMul {
         }
 
         /**
-         * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. Each worker sums its tokens' activations
-         * per group of 16 itself (cols adds, against rows x cols multiply-adds in the product: no shared buffer, no
-         * extra synchronization). Then each format's {@link RowKernel#decodePath}: the dot on the mapped rows, or
-         * {@value #COPY_ROWS} rows at a time copied out of the mapping (one bulk copy) or dequantized into the
-         * worker's tile, which every token of the step then reads from L1.
+         * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. For a format that reads them, each
+         * worker sums its tokens' activations per group of 16 itself (cols adds, against rows x cols multiply-adds
+         * in the product: no shared buffer, no extra synchronization). Then each format's
+         * {@link RowKernel#decodePath}: the dot on the mapped rows, or {@value #COPY_ROWS} rows at a time copied out
+         * of the mapping (one bulk copy) or dequantized into the worker's tile, which every token of the step then
+         * reads from L1.
          */
         private void fused(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
                            int tokens) {
             float[] sums = groupSums[worker];
             int cols = w.cols(), groups = cols / RowKernel.SUM_GROUP;
-            for (int t = 0; t < tokens; t++) {
-                ops.groupSums(x, xOff + t * xStride, cols, sums, t * groups);
+            if (w.kernel().usesGroupSums()) {
+                for (int t = 0; t < tokens; t++) {
+                    ops.groupSums(x, xOff + t * xStride, cols, sums, t * groups);
+                }
             }
             switch (w.kernel().decodePath()) {
                 case IN_PLACE -> {
@@ -282,11 +285,10 @@ public final class MatMul {
         private void copiedRows(int worker, Linear w, int xOff, float[] y, int yStride, int yOff, int from, int to,
                                 int tokens, float[] sums, int groups) {
             int cols = w.cols();
-            MemorySegment copy = rowCopies[worker];
+            MemorySegment copy = rowCopies[worker]; // COPY_ROWS rows of up to 4 bytes per column (F32)
             long rowBytes = w.rowBytes();
-            int chunk = (int) Math.max(1, Math.min(COPY_ROWS, copy.byteSize() / rowBytes));
-            for (int r0 = from; r0 < to; r0 += chunk) {
-                int n = Math.min(chunk, to - r0);
+            for (int r0 = from; r0 < to; r0 += COPY_ROWS) {
+                int n = Math.min(COPY_ROWS, to - r0);
                 MemorySegment.copy(w.data(), r0 * rowBytes, copy, 0, n * rowBytes);
                 for (int t = 0; t < tokens; t++) {
                     w.kernel().dotRows(copy, rowBytes, 0, n, x, xOff + t * xStride, sums, t * groups, cols, y,

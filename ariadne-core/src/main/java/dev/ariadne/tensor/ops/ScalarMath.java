@@ -1,8 +1,12 @@
 package dev.ariadne.tensor.ops;
 
+import dev.ariadne.quant.RowKernel;
+
 /** The scalar reference of {@link ElementOps}: plain loops, the oracle of the differential tests. */
 public final class ScalarMath implements ElementOps {
     public static final ScalarMath INSTANCE = new ScalarMath();
+    /** Values per group of {@link #groupSums}: the fused dot's {@link RowKernel#SUM_GROUP}. */
+    private static final int G = RowKernel.SUM_GROUP;
 
     private ScalarMath() {
     }
@@ -70,9 +74,9 @@ public final class ScalarMath implements ElementOps {
 
     @Override
     public void groupSums(float[] x, int xOff, int n, float[] sums, int sumsOff) {
-        for (int g = 0; g < n / 16; g++) {
+        for (int g = 0; g < n / G; g++) {
             float s = 0f;
-            for (int i = 0; i < 16; i++) s += x[xOff + 16 * g + i];
+            for (int i = 0; i < G; i++) s += x[xOff + G * g + i];
             sums[sumsOff + g] = s;
         }
     }

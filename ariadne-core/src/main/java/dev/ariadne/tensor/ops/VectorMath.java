@@ -1,5 +1,6 @@
 package dev.ariadne.tensor.ops;
 
+import dev.ariadne.quant.RowKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -7,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /** Vector API implementation of {@link ElementOps}: vector main loop, scalar tail. */
 public final class VectorMath implements ElementOps {
     public static final VectorMath INSTANCE = new VectorMath();
+    /** Values per group of {@link #groupSums}: the fused dot's {@link RowKernel#SUM_GROUP}. */
+    private static final int G = RowKernel.SUM_GROUP;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
@@ -134,13 +137,13 @@ public final class VectorMath implements ElementOps {
 
     @Override
     public void groupSums(float[] x, int xOff, int n, float[] sums, int sumsOff) {
-        if (L > 16 || 16 % L != 0) {
+        if (L > G || G % L != 0) {
             ScalarMath.INSTANCE.groupSums(x, xOff, n, sums, sumsOff);
             return;
         }
-        for (int g = 0; g < n / 16; g++) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + 16 * g);
-            for (int i = L; i < 16; i += L) v = v.add(FloatVector.fromArray(F, x, xOff + 16 * g + i));
+        for (int g = 0; g < n / G; g++) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + G * g);
+            for (int i = L; i < G; i += L) v = v.add(FloatVector.fromArray(F, x, xOff + G * g + i));
             sums[sumsOff + g] = v.reduceLanes(VectorOperators.ADD);
         }
     }
