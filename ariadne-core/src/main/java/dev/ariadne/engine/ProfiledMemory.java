@@ -21,6 +21,8 @@ import java.lang.management.ManagementFactory;
  * @param seconds       its duration
  */
 record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double seconds) {
+    /** Single-token steps of the warm-up, enough for C2 to compile the decode attention kernels. */
+    private static final int WARMUP_DECODES = 24;
 
     /**
      * The activation peak: the preallocated buffers. What the step allocated on top is short-lived garbage that the
@@ -52,12 +54,21 @@ record ProfiledMemory(long bufferBytes, long allocatedBytes, int tokens, double 
                         Math.min(seqLen, left), 0, true);
             }
             float[] logits = new float[seqs * c.vocabSize()];
-            // A short warm-up step first: before the JIT compiles the kernels, every Vector API operation allocates
-            // its vector as an object, and that garbage (GiBs) would be counted as the step's peak.
+            // Short warm-up steps first: before the JIT compiles the kernels, every Vector API operation allocates
+            // its vector as an object, and that garbage (GiBs) would be counted as the step's peak. A prompt and then
+            // single-token decodes: prompts and decoding sequences take different attention kernels, and the first
+            // request should find both compiled.
+            PagedKvCache warmKv = new PagedKvCache(scratch).bind(new int[] {0, 1, 2, 3}, Math.min(4, blocks));
+            int warmTokens = Math.min(seqLen, warmKv.capacity());
+            int warmPrompt = Math.max(1, warmTokens - WARMUP_DECODES);
             ForwardBatch warmup = new ForwardBatch(tokens, 1);
-            warmup.addSequence(new PagedKvCache(scratch).bind(new int[] {0, 1, 2, 3}, Math.min(4, blocks)),
-                    promptIds, 0, Math.min(seqLen, Math.min(4, blocks) * blockSize), 0, true);
+            warmup.addSequence(warmKv, promptIds, 0, warmPrompt, 0, true);
             for (int i = 0; i < 3; i++) model.forward(warmup, logits);
+            for (int p = warmPrompt; p < warmTokens; p++) {
+                warmup.clear();
+                warmup.addSequence(warmKv, promptIds, p, 1, p, true);
+                model.forward(warmup, logits);
+            }
             long[] threads = threadBean.getAllThreadIds();
             long[] before = threadBean.getThreadAllocatedBytes(threads);
             long start = System.nanoTime();
