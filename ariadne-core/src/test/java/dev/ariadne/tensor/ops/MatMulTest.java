@@ -22,6 +22,9 @@ class MatMulTest {
     @CsvSource({
             "F32, 1, 16, 1, 1", "F32, 13, 172, 5, 2", "Q8_0, 29, 64, 4, 2", "F32, 67, 64, 131, 2", "F32, 35, 8, 3, 1",
             "F16, 21, 96, 7, 2", "Q8_0, 37, 96, 9, 2", "Q8_0, 64, 1024, 70, 2", "Q8_0, 5, 32, 1, 2",
+            // the outer-product tile (32+ tokens in a block): token panels of 32 and a leftover vector, 8-row groups
+            // and leftover rows, a 16-row tile gathered out, partial blocks
+            "F16, 40, 96, 33, 1", "Q4_K, 19, 256, 100, 2", "F32, 16, 48, 48, 1",
             // the decode path (1-2 tokens; 3-4 take the tile): rows copied out (Q8_0, Q4_K), dequantized (F16) or
             // dotted in place, with the activations' group sums (Q4_K's mins) at each token's offset
             "Q4_K, 13, 512, 3, 2", "Q4_K, 6, 256, 1, 1", "Q6_K, 11, 512, 2, 2", "Q4_0, 9, 96, 4, 2",
