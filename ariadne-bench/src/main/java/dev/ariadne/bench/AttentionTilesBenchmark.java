@@ -55,9 +55,9 @@ public class AttentionTilesBenchmark {
         tiles = AttentionTiles.of(vectorized);
         rp = Math.ceilDiv(rows, VectorShapes.LANES) * VectorShapes.LANES;
         SplittableRandom rnd = new SplittableRandom(1);
-        qT = gaussian(rnd, headDim * rp);
-        k = gaussian(rnd, KEYS * headDim);
-        v = gaussian(rnd, KEYS * headDim);
+        qT = RandomWeights.activations(headDim * rp, rnd);
+        k = RandomWeights.activations(KEYS * headDim, rnd);
+        v = RandomWeights.activations(KEYS * headDim, rnd);
         sT = new float[KEYS * rp];
         m = new float[rp];
         l = new float[rp];
@@ -65,12 +65,6 @@ public class AttentionTilesBenchmark {
         out = new float[rows * headDim];
         oOff = new int[rows];
         for (int r = 0; r < rows; r++) oOff[r] = r * headDim;
-    }
-
-    private static float[] gaussian(SplittableRandom rnd, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
-        return x;
     }
 
     @Benchmark

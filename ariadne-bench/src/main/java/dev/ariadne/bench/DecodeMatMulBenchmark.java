@@ -1,8 +1,5 @@
 package dev.ariadne.bench;
 
-import dev.ariadne.quant.KernelProvider;
-import dev.ariadne.quant.WeightFormat;
-import dev.ariadne.tensor.GGMLType;
 import dev.ariadne.tensor.Linear;
 import dev.ariadne.tensor.ops.ComputePool;
 import dev.ariadne.tensor.ops.MatMul;
@@ -21,7 +18,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -62,22 +58,12 @@ public class DecodeMatMulBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        GGMLType t = GGMLType.valueOf(type);
-        WeightFormat format = WeightFormat.of(t);
         arena = Arena.ofShared();
-        long rowBytes = t.bytesFor(COLS);
-        MemorySegment data = arena.allocate(rowBytes * rows, 64);
         SplittableRandom rnd = new SplittableRandom(42);
-        float[] row = new float[COLS];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < COLS; c++) row[c] = (float) (0.05 * rnd.nextGaussian());
-            format.quantizer().quantize(row, 0, COLS, data, r * rowBytes);
-        }
-        weight = new Linear("w", t, KernelProvider.best().kernel(t), data, rows, COLS, rowBytes);
+        weight = RandomWeights.matrix(type, rows, COLS, arena, rnd);
         pool = new ComputePool(1);
         matmul = new MatMul(pool, COLS, true);
-        x = new float[tokens * COLS];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        x = RandomWeights.activations(tokens * COLS, rnd);
         y = new float[tokens * rows];
     }
 

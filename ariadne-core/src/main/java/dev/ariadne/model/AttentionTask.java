@@ -55,7 +55,7 @@ final class AttentionTask implements RangeTask {
     private final Workspace ws;
     private final ElementOps ops;
     private final AttentionTiles tiles;
-    private final int queryBlock;       // queries per block: BLOCK_ROWS / heads per item, 1 .. 64
+    private final int queryBlock;       // queries per block: BLOCK_ROWS / heads per item, at least 1
     private final int maxRowsPadded;    // queryBlock * heads per item rounded up to the vector lanes
     private final float[][] rowScratch; // [threads][keyWidth] one widened K or V row (direct path)
     private final float[][] runMax;     // [threads][maxRowsPadded] m per (query, head) row of the block
@@ -110,7 +110,7 @@ final class AttentionTask implements RangeTask {
         return Math.ceilDiv(rows, VectorShapes.LANES) * VectorShapes.LANES;
     }
 
-    /** Bytes of the per-thread scratch (scores, softmax state, one row). */
+    /** Bytes of the per-thread scratch (transposed queries, widened tiles, scores, softmax state, row offsets). */
     long bytes() {
         long floats = 0;
         for (int i = 0; i < scores.length; i++) {
