@@ -3,12 +3,17 @@ package dev.ariadne.quant;
 import dev.ariadne.tensor.GGMLType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.ariadne.quant.PackedBytes.LEVELS_4BIT;
+import static dev.ariadne.quant.PackedBytes.LOOKUP_4BIT;
 import static dev.ariadne.quant.PackedBytes.load;
+import static dev.ariadne.quant.PackedBytes.lookup;
+import static dev.ariadne.quant.PackedBytes.widenUnsigned;
 import static dev.ariadne.quant.PackedBytes.nibble;
 import static dev.ariadne.quant.PackedBytes.toFloat;
 import static dev.ariadne.quant.VectorShapes.F;
@@ -72,6 +77,17 @@ public final class Q4_0 {
 
         @Override
         public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int count) {
+            if (LOOKUP_4BIT) {
+                FloatVector levels = LEVELS_4BIT.sub(8f);
+                for (int b = 0; b < count / BLOCK; b++) {
+                    long bo = offset + (long) b * BLOCK_BYTES;
+                    FloatVector table = levels.mul(Float.float16ToFloat(w.get(SHORT, bo)));
+                    IntVector q = widenUnsigned(load(w, bo + 2));
+                    lookup(q, table).intoArray(dst, dstOff + b * BLOCK);
+                    lookup(q.lanewise(VectorOperators.LSHR, 4), table).intoArray(dst, dstOff + b * BLOCK + 16);
+                }
+                return;
+            }
             for (int b = 0; b < count / BLOCK; b++) {
                 long bo = offset + (long) b * BLOCK_BYTES;
                 float d = Float.float16ToFloat(w.get(SHORT, bo));
@@ -84,6 +100,30 @@ public final class Q4_0 {
 
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, int count) {
+            return LOOKUP_4BIT ? dotLookup(w, offset, x, xOff, count) : dotWidened(w, offset, x, xOff, count);
+        }
+
+        /**
+         * With 16 float lanes: per block, the level table d * (i - 8) (one multiply), the 16 packed bytes widened once
+         * and looked up twice (low nibbles: values 0..15, high nibbles: 16..31), each straight into an FMA with the
+         * activations. Against widening and converting (below): Q4_0 3.9 -> 2.8 ms for a 32,768 x 1,024 matrix from
+         * memory, 50 -> 37 us from cache (DecodeMatMulBenchmark, one thread).
+         */
+        private float dotLookup(MemorySegment w, long offset, float[] x, int xOff, int count) {
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+            FloatVector levels = LEVELS_4BIT.sub(8f);
+            for (int b = 0; b < count / BLOCK; b++) {
+                long bo = offset + (long) b * BLOCK_BYTES;
+                int xo = xOff + b * BLOCK;
+                FloatVector table = levels.mul(Float.float16ToFloat(w.get(SHORT, bo)));
+                IntVector q = widenUnsigned(load(w, bo + 2));
+                acc0 = lookup(q, table).fma(FloatVector.fromArray(F, x, xo), acc0);
+                acc1 = lookup(q.lanewise(VectorOperators.LSHR, 4), table).fma(FloatVector.fromArray(F, x, xo + 16), acc1);
+            }
+            return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+
+        private float dotWidened(MemorySegment w, long offset, float[] x, int xOff, int count) {
             // Per block: sum q*x in float lanes, then one FMA with the block scale. Two accumulators, swapped after
             // every block, keep two independent dependency chains; the loop body is written once (values u..u+LANES
             // of the block: low nibbles for u < 16, high ones after) so that C2's node budget inlines all of it.

@@ -5,7 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's own compute threads (never the common pool). {@link #parallelFor} splits a range into one contiguous
- * part per thread, runs part 0 on the caller and waits for the rest. A forward pass dispatches hundreds of short
+ * part per thread, runs part 0 on the caller and waits for the rest; {@link #parallelForChunks} hands the range out
+ * in chunks to whichever thread is free. A forward pass dispatches hundreds of short
  * tasks per token, so workers spin briefly on a generation counter before parking: a park/unpark round trip
  * (tens of microseconds) per task would cost more than the task.
  */
@@ -19,6 +20,8 @@ public final class ComputePool implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile RangeTask task;
     private volatile int count;
+    private volatile int chunk; // 0: one contiguous part per thread; else the size of the chunks handed out by next
+    private final AtomicInteger next = new AtomicInteger();
     private volatile Throwable failure;
 
     public ComputePool(int threads) {
@@ -54,6 +57,25 @@ public final class ComputePool implements AutoCloseable {
 
     /** Runs {@code task} over {@code [0, n)} split into one part per thread; returns when all parts are done. */
     public void parallelFor(int n, RangeTask task) {
+        parallelFor(n, 0, task);
+    }
+
+    /**
+     * As {@link #parallelFor(int, RangeTask, long)}, with the range handed out in chunks of {@code chunk} to
+     * whichever thread is free (a shared counter), so that a thread that runs slower, or starts late because it had
+     * to be woken, takes fewer chunks instead of holding the others at the barrier. {@code task.run} may then be
+     * called several times per worker.
+     */
+    public void parallelForChunks(int n, int chunk, RangeTask task, long work) {
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be at least 1, found " + chunk);
+        if (work < MIN_PARALLEL_WORK || n <= chunk) {
+            if (n > 0) task.run(0, 0, n);
+            return;
+        }
+        parallelFor(n, chunk, task);
+    }
+
+    private void parallelFor(int n, int chunk, RangeTask task) {
         if (n <= 0) return;
         if (threads == 1 || n == 1) {
             task.run(0, 0, n);
@@ -61,13 +83,19 @@ public final class ComputePool implements AutoCloseable {
         }
         this.task = task;
         this.count = n;
+        this.chunk = chunk;
+        next.set(0);
         this.failure = null;
         pending.set(workers.length);
         generation = generation + 1; // publishes task and count to the workers
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        runPart(0, task, n);
+        try {
+            runPart(0, task, n);
+        } catch (Throwable t) {
+            failure = t; // reported below, once the workers are done with this task
+        }
         while (pending.get() != 0) {
             Thread.onSpinWait();
         }
@@ -81,6 +109,13 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private void runPart(int worker, RangeTask t, int n) {
+        int c = chunk;
+        if (c > 0) {
+            for (int from = next.getAndAdd(c); from < n; from = next.getAndAdd(c)) {
+                t.run(worker, from, Math.min(n, from + c));
+            }
+            return;
+        }
         int from = (int) ((long) n * worker / threads);
         int to = (int) ((long) n * (worker + 1) / threads);
         if (from < to) {

@@ -42,6 +42,15 @@ public final class MatMul {
      * {@link #FUSED_TOKENS}.
      */
     static final int DENSE_FUSED_TOKENS = 2;
+    /**
+     * A decode step's matrix-vector products hand their rows out in about this many chunks per thread instead of
+     * one fixed half each: on this machine one of the two threads ran the same rows ~1.5x slower than the other
+     * (JFR, Qwen3-0.6B Q4_0 decode; the slowness followed the thread, not the rows), and the other then waited at
+     * the barrier.
+     */
+    static final int CHUNKS_PER_THREAD = 8;
+    /** Chunk sizes are multiples of this many rows (of {@link #COPY_ROWS}, and no smaller). */
+    static final int MIN_CHUNK_ROWS = 16;
     /** Rows copied out of the mapping at a time for the fused dot (see {@code fused}). */
     static final int COPY_ROWS = 4;
     /**
@@ -67,7 +76,7 @@ public final class MatMul {
     private final float[][] tiles; // [threads][TILE_ROWS * maxCols]
     private final float[][] tokensT; // [threads][maxCols * TOKEN_BLOCK]: a token block's activations, column-major
     private final float[][] outT; // [threads][TILE_ROWS * TOKEN_BLOCK]: a tile's outputs, row-major, on their way to y
-    private final float[][] groupSums; // [threads][FUSED_TOKENS * maxCols / 16]: activation sums for the fused dot
+    private final float[][] groupSums; // [threads][FUSED_TOKENS * maxCols / SUM_GROUP]: activation sums for the fused dot
     private final MemorySegment[] rowCopies; // [threads][COPY_ROWS * 4 * maxCols bytes]: rows copied for the fused dot
     private final Task task = new Task();
     private final TransposedBlock[] transposed; // [threads] what each worker's tokensT holds
@@ -183,6 +192,13 @@ public final class MatMul {
     /** Runs the prepared task over {@code [0, n)} and drops its references to the caller's arrays and weights. */
     private void run(int n, long work) {
         try {
+            if (task.segW == null && task.tokens <= DENSE_FUSED_TOKENS) {
+                // Decode: rows handed out in chunks, about CHUNKS_PER_THREAD per thread.
+                int chunk = Math.max(MIN_CHUNK_ROWS,
+                        Math.ceilDiv(Math.ceilDiv(n, pool.threads() * CHUNKS_PER_THREAD), MIN_CHUNK_ROWS) * MIN_CHUNK_ROWS);
+                pool.parallelForChunks(n, chunk, task, work);
+                return;
+            }
             pool.parallelFor(n, task, work);
         } finally {
             task.prepare(null, 0, 0, null, 0);
@@ -430,7 +446,7 @@ public final class MatMul {
 
         /**
          * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. For a format that reads them, each
-         * worker sums its tokens' activations per group of 16 itself (cols adds, against rows x cols multiply-adds
+         * worker sums its tokens' activations per group of 32 itself (cols adds, against rows x cols multiply-adds
          * in the product: no shared buffer, no extra synchronization). Then each format's
          * {@link RowKernel#decodePath}: the dot on the mapped rows, or {@value #COPY_ROWS} rows at a time copied out
          * of the mapping (one bulk copy) or dequantized into the worker's tile, which every token of the step then
