@@ -122,7 +122,8 @@ public record EngineConfig(Path model, String loadFormat, GGMLType dummyWeightTy
 
     public EngineConfig withDualChunk(DcaConfig d) {
         return new EngineConfig(model, loadFormat, dummyWeightType, seed, threads, kvCacheDType, maxModelLen,
-                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, d, ropeScalingMode);
+                allowLongMaxModelLen, maxNumBatchedTokens, cache, scheduling, ropeScaling, d, ropeScalingMode,
+                mlaAbsorbPrefill);
     }
 
     public EngineConfig withRopeScaling(RotaryScaling r) {
