@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The weight kernels as a decode step runs them: {@link MatMul#apply} of one matrix of Qwen3-0.6B's width (1,024
  * columns) on 1 token (the fused dot), 4 tokens (the fused dot, rows reused from L1) and 16 tokens (a batched decode
- * step: dequantized tiles and the register-blocked product), on one thread. The matrix (32,768 rows: 18-67 MB by
+ * step: dequantized tiles and the register-blocked product), on one thread ({@code -p threads=2} for two). The matrix (32,768 rows: 18-67 MB by
  * format) does not fit the caches, so each call streams it from memory as decode does with the output matrix; a
  * result reads as values per second: rows x 1,024 x tokens / time.
  *
@@ -47,6 +47,10 @@ public class DecodeMatMulBenchmark {
     @Param({"32768"})
     public int rows;
 
+    /** Compute threads (the engine's --threads). */
+    @Param({"1"})
+    public int threads;
+
     private static final int COLS = 1024;
 
     private Arena arena;
@@ -61,7 +65,7 @@ public class DecodeMatMulBenchmark {
         arena = Arena.ofShared();
         SplittableRandom rnd = new SplittableRandom(42);
         weight = RandomWeights.matrix(type, rows, COLS, arena, rnd);
-        pool = new ComputePool(1);
+        pool = new ComputePool(threads);
         matmul = new MatMul(pool, COLS, true);
         x = RandomWeights.activations(tokens * COLS, rnd);
         y = new float[tokens * rows];

@@ -4,6 +4,8 @@ import dev.ariadne.tensor.GGMLType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +19,7 @@ import static dev.ariadne.quant.PackedBytes.nibble;
 import static dev.ariadne.quant.PackedBytes.toFloat;
 import static dev.ariadne.quant.PackedBytes.widenUnsigned;
 import static dev.ariadne.quant.VectorShapes.F;
+import static dev.ariadne.quant.VectorShapes.I;
 import static dev.ariadne.quant.VectorShapes.LANES;
 
 /**
@@ -83,6 +86,10 @@ public final class Q4_K {
     };
 
     public static final RowKernel VECTOR = new RowKernel() {
+        /** Bytes 0..7 each twice, in order: a super-block's eight mins, one per group of 16 values. */
+        private static final VectorShuffle<Byte> EACH_TWICE = VectorShuffle.fromValues(ByteVector.SPECIES_128,
+                0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+
         @Override
         public DecodePath decodePath() {
             return DecodePath.COPIED_ROWS;
@@ -159,11 +166,53 @@ public final class Q4_K {
 
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
+            return LOOKUP_4BIT ? dotLookup(w, offset, x, xOff, xSums, xSumsOff, count)
+                    : dotWidened(w, offset, x, xOff, xSums, xSumsOff, count);
+        }
+
+        /**
+         * With 16 float lanes: the levels become weights by table lookup ({@link PackedBytes#lookup}), each
+         * sub-block's table {@code d * scale_j * i}; the 16 bytes of a step are widened once and looked up twice (low
+         * nibbles: sub-block 2c, high: 2c + 1). The header is unpacked into vectors rather than scalars: the eight
+         * scales times d as floats (a table's scale is a lookup of lane j), and the mins term {@code sum_j dmin *
+         * min_j * sum(x_j)} as one multiply-add per super-block with each min taken twice, once per group of 16
+         * activation sums. One thread, a 32,768 x 1,024 matrix from memory (DecodeMatMulBenchmark): 6.6 ms widening,
+         * 6.1 with the lookup, 5.0-5.3 with the vector header; two threads 2.9 -> 2.5 ms for the last step.
+         */
+        private float dotLookup(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff,
+                                int count) {
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, mins = acc0;
+            for (int b = 0; b < count / BLOCK; b++) {
+                long bo = offset + (long) b * BLOCK_BYTES;
+                long t0 = KScales.table0(w, bo);
+                int t1 = KScales.table1(w, bo);
+                // d * scale_j in lanes j and 8 + j; min_j in lanes 2j and 2j + 1.
+                FloatVector scales = toFloat(LongVector.broadcast(LongVector.SPECIES_128, KScales.scaleBytes(t0, t1))
+                        .reinterpretAsBytes()).mul(KScales.d(w, bo));
+                FloatVector minPerGroup = toFloat(LongVector.broadcast(LongVector.SPECIES_128,
+                        KScales.minBytes(t0, t1)).reinterpretAsBytes().rearrange(EACH_TWICE));
+                mins = minPerGroup.mul(KScales.dmin(w, bo)).fma(FloatVector.fromArray(F, xSums, xSumsOff + 16 * b),
+                        mins);
+                for (int c = 0; c < 4; c++) {
+                    int xo = xOff + b * BLOCK + 64 * c;
+                    FloatVector table0 = LEVELS_4BIT.mul(lookup(IntVector.broadcast(I, 2 * c), scales));
+                    FloatVector table1 = LEVELS_4BIT.mul(lookup(IntVector.broadcast(I, 2 * c + 1), scales));
+                    for (int l = 0; l < 32; l += LANES) {
+                        IntVector q = widenUnsigned(load(w, bo + QS + 32 * c + l));
+                        acc0 = lookup(q, table0).fma(FloatVector.fromArray(F, x, xo + l), acc0);
+                        acc1 = lookup(q.lanewise(VectorOperators.LSHR, 4), table1)
+                                .fma(FloatVector.fromArray(F, x, xo + 32 + l), acc1);
+                    }
+                }
+            }
+            return acc0.add(acc1).sub(mins).reduceLanes(VectorOperators.ADD);
+        }
+
+        private float dotWidened(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff,
+                                 int count) {
             // As dot, with the mins taken out of the loop (sum_j dmin*min_j*sum(x_j) from the caller's group sums)
             // and the eight 6-bit scales unpacked once per super-block into the bytes of one long (no branch per
-            // sub-block): the loop is then loads, widening and FMAs only. With 16 float lanes the levels become
-            // weights by table lookup (PackedBytes.lookup), the scale folded into the table: Q4_K 6.6 -> 6.1 ms for
-            // a 32,768 x 1,024 matrix from memory (DecodeMatMulBenchmark, one thread).
+            // sub-block): the loop is then loads, widening and FMAs only.
             FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
             float mins = 0f;
             for (int b = 0; b < count / BLOCK; b++) {
@@ -172,34 +221,21 @@ public final class Q4_K {
                 long t0 = KScales.table0(w, bo);
                 int t1 = KScales.table1(w, bo);
                 long scales = KScales.scaleBytes(t0, t1), minBytes = KScales.minBytes(t0, t1);
-                int so = xSumsOff + KScales.SUB_BLOCKS * b;
+                int so = xSumsOff + 16 * b;
                 float m = 0f;
                 for (int j = 0; j < KScales.SUB_BLOCKS; j++) {
-                    m += (int) ((minBytes >>> (8 * j)) & 0xFF) * xSums[so + j];
+                    m += (int) ((minBytes >>> (8 * j)) & 0xFF) * (xSums[so + 2 * j] + xSums[so + 2 * j + 1]);
                 }
                 mins += KScales.dmin(w, bo) * m;
                 for (int c = 0; c < 4; c++) {
                     int xo = xOff + b * BLOCK + 64 * c;
-                    int pair = (int) (scales >>> (16 * c));
-                    if (LOOKUP_4BIT) {
-                        // Level tables d * scale_j * i of the chunk's two sub-blocks; the 16 bytes of a step are
-                        // widened once and looked up twice (low nibbles: sub-block 2c, high: 2c + 1).
-                        FloatVector table0 = LEVELS_4BIT.mul(d * (pair & 0xFF));
-                        FloatVector table1 = LEVELS_4BIT.mul(d * ((pair >>> 8) & 0xFF));
-                        for (int l = 0; l < 32; l += LANES) {
-                            IntVector q = widenUnsigned(load(w, bo + QS + 32 * c + l));
-                            acc0 = lookup(q, table0).fma(FloatVector.fromArray(F, x, xo + l), acc0);
-                            acc1 = lookup(q.lanewise(VectorOperators.LSHR, 4), table1)
-                                    .fma(FloatVector.fromArray(F, x, xo + 32 + l), acc1);
-                        }
-                        continue;
-                    }
                     FloatVector qx0 = FloatVector.zero(F), qx1 = qx0;
                     for (int l = 0; l < 32; l += LANES) {
                         ByteVector packed = load(w, bo + QS + 32 * c + l);
                         qx0 = toFloat(packed.and((byte) 0x0F)).fma(FloatVector.fromArray(F, x, xo + l), qx0);
                         qx1 = toFloat(nibble(packed, 4)).fma(FloatVector.fromArray(F, x, xo + 32 + l), qx1);
                     }
+                    int pair = (int) (scales >>> (16 * c));
                     acc0 = qx0.fma(FloatVector.broadcast(F, d * (pair & 0xFF)), acc0);
                     acc1 = qx1.fma(FloatVector.broadcast(F, d * ((pair >>> 8) & 0xFF)), acc1);
                 }

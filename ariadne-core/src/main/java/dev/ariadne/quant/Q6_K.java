@@ -139,6 +139,55 @@ public final class Q6_K {
             return accLow.add(accHigh).reduceLanes(VectorOperators.ADD);
         }
 
+        @Override
+        public boolean usesGroupSums() {
+            return true;
+        }
+
+        @Override
+        public float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
+            // As dot, with the -32 offset out of the loop: sum_g d*scale_g*sum(q*x) - 32 * sum_g d*scale_g*sum(x_g),
+            // the second term one vector multiply-add per super-block from the caller's group sums (one group of 16
+            // is one scale). Each 2-bit field of qh moves to bits 4..5 with one shift (or none), not two. One
+            // thread, a 32,768 x 1,024 matrix from memory (DecodeMatMulBenchmark): 8.1 -> 6.2 ms; from cache
+            // (512 rows) 108 -> 85 us. (The offset taken out with a scalar loop over the sums measured 20% slower.)
+            FloatVector accLow = FloatVector.zero(F), accHigh = accLow, offsets = accLow;
+            for (int b = 0; b < count / BLOCK; b++) {
+                long bo = offset + (long) b * BLOCK_BYTES;
+                float d = Float.float16ToFloat(w.get(SHORT, bo + D));
+                for (int g = 0; g < 16; g += LANES) {
+                    offsets = toFloat(load(w, bo + SCALES + g)).mul(d)
+                            .fma(FloatVector.fromArray(F, xSums, xSumsOff + 16 * b + g), offsets);
+                }
+                for (int hp = 0; hp < 4; hp++) {
+                    int h = hp / 2, p = hp % 2;
+                    long ql = bo + 64 * h + 32 * p, qh = bo + QH + 32 * h, sc = bo + SCALES + 8 * h + 2 * p;
+                    int xo = xOff + b * BLOCK + 128 * h + 32 * p;
+                    for (int l = 0; l < 32; l += LANES) {
+                        ByteVector packed = load(w, ql + l), high2 = load(w, qh + l);
+                        ByteVector low2 = p == 0 ? shiftLeft(high2, 4) : shiftLeft(high2, 2); // field p at bits 4..5
+                        ByteVector upper2 = p == 0 ? high2 : shiftRight(high2, 2); // field p + 2 at bits 4..5
+                        ByteVector qLow = packed.and((byte) 0x0F).or(low2.and((byte) 0x30));
+                        ByteVector qHigh = nibble(packed, 4).or(upper2.and((byte) 0x30));
+                        long s = sc + l / 16;
+                        accLow = toFloat(qLow).mul(FloatVector.fromArray(F, x, xo + l))
+                                .fma(FloatVector.broadcast(F, d * w.get(BYTE, s)), accLow);
+                        accHigh = toFloat(qHigh).mul(FloatVector.fromArray(F, x, xo + 64 + l))
+                                .fma(FloatVector.broadcast(F, d * w.get(BYTE, s + 4)), accHigh);
+                    }
+                }
+            }
+            return accLow.add(accHigh).sub(offsets.mul(32f)).reduceLanes(VectorOperators.ADD);
+        }
+
+        private static ByteVector shiftLeft(ByteVector v, int bits) {
+            return v.reinterpretAsShorts().lanewise(VectorOperators.LSHL, bits).reinterpretAsBytes();
+        }
+
+        private static ByteVector shiftRight(ByteVector v, int bits) {
+            return v.reinterpretAsShorts().lanewise(VectorOperators.LSHR, bits).reinterpretAsBytes();
+        }
+
         /**
          * Levels minus 32 of values 16g + l .. + LANES: group g lies in half h = g / 8, quarter k = (g / 2) % 4, at
          * offset 16 * (g % 2) within the quarter's 32 (see the class comment). The offset is subtracted on bytes,

@@ -20,17 +20,17 @@ public interface RowKernel {
     float dot(MemorySegment w, long offset, float[] x, int xOff, int count);
 
     /**
-     * Values per activation group sum: {@code xSums[g] = sum_i x[xOff + 32 g + i]} for {@code i < 32} (a Q4_K
-     * sub-block).
+     * Values per activation group sum: {@code xSums[g] = sum_i x[xOff + 16 g + i]} for {@code i < 16} (a Q6_K scale
+     * group; half a Q4_K sub-block).
      */
-    int SUM_GROUP = 32;
+    int SUM_GROUP = 16;
 
     /**
      * {@link #dot} given the sums of the activations over each group of {@value #SUM_GROUP}, {@code xSums[xSumsOff +
-     * g] = sum_{i < 32} x[xOff + 32 g + i]}, for the formats that {@link #usesGroupSums}: Q4_K takes its mins out of
-     * the loop as {@code dmin * min_j * sum(x_j)}. The sums are the same for every row of a matrix, so a
-     * matrix-vector product computes them once per token instead of once per row. (Q4_0's -8 and Q6_K's -32 taken
-     * out the same way measured no faster, so they keep them in the loop.) The default ignores the sums.
+     * g] = sum_{i < 16} x[xOff + 16 g + i]}, for the formats that {@link #usesGroupSums}: Q4_K takes its mins out of
+     * the loop as {@code dmin * min_j * sum(x_j)}, Q6_K its -32 offset as {@code 32 * d * scale_g * sum(x_g)}. The
+     * sums are the same for every row of a matrix, so a matrix-vector product computes them once per token instead of
+     * once per row. The default ignores the sums.
      */
     default float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
         return dot(w, offset, x, xOff, count);

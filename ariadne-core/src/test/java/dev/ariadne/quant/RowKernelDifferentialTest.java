@@ -73,8 +73,8 @@ class RowKernelDifferentialTest {
     }
 
     /**
-     * The decode form: the dot given the activations' sums per group of 32, a Q4_K sub-block (formats with per-block
-     * offsets take them out of the loop), over rows of a matrix through dotRows, against the scalar dot of each row. The sums
+     * The decode form: the dot given the activations' sums per group of 16 (formats with per-block offsets take
+     * them out of the loop), over rows of a matrix through dotRows, against the scalar dot of each row. The sums
      * sit at an offset in their array, as they do for the second token of a step.
      */
     @ParameterizedTest

@@ -446,7 +446,7 @@ public final class MatMul {
 
         /**
          * The fused dequantize-dot for up to {@link #FUSED_TOKENS} tokens. For a format that reads them, each
-         * worker sums its tokens' activations per group of 32 itself (cols adds, against rows x cols multiply-adds
+         * worker sums its tokens' activations per group of 16 itself (cols adds, against rows x cols multiply-adds
          * in the product: no shared buffer, no extra synchronization). Then each format's
          * {@link RowKernel#decodePath}: the dot on the mapped rows, or {@value #COPY_ROWS} rows at a time copied out
          * of the mapping (one bulk copy) or dequantized into the worker's tile, which every token of the step then
