@@ -1,6 +1,7 @@
 package dev.ariadne.tensor.ops;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -20,8 +21,10 @@ public final class ComputePool implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile RangeTask task;
     private volatile int count;
-    private volatile int chunk; // 0: one contiguous part per thread; else the size of the chunks handed out by next
-    private final AtomicInteger next = new AtomicInteger();
+    private volatile int chunk; // 0: one contiguous part per thread; else the size of the chunks of each part
+    /** Per part: the start of its next chunk, at index PAD * part (a cache line apart). */
+    private final AtomicIntegerArray nextChunk;
+    private static final int PAD = 16;
     private volatile Throwable failure;
 
     public ComputePool(int threads) {
@@ -29,6 +32,7 @@ public final class ComputePool implements AutoCloseable {
             throw new IllegalArgumentException("--threads must be at least 1, found " + threads);
         }
         this.threads = threads;
+        this.nextChunk = new AtomicIntegerArray(PAD * threads);
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             int worker = i + 1;
@@ -61,10 +65,10 @@ public final class ComputePool implements AutoCloseable {
     }
 
     /**
-     * As {@link #parallelFor(int, RangeTask, long)}, with the range handed out in chunks of {@code chunk} to
-     * whichever thread is free (a shared counter), so that a thread that runs slower, or starts late because it had
-     * to be woken, takes fewer chunks instead of holding the others at the barrier. {@code task.run} may then be
-     * called several times per worker.
+     * As {@link #parallelFor(int, RangeTask, long)}, each thread's part run in chunks of {@code chunk} from a
+     * counter, and a thread that is done takes the chunks of other parts that their threads have not reached: a
+     * thread that runs slower, or starts late because it had to be woken, no longer holds the others at the
+     * barrier. {@code task.run} may then be called several times per worker, and chunks end at part boundaries.
      */
     public void parallelForChunks(int n, int chunk, RangeTask task, long work) {
         if (chunk < 1) throw new IllegalArgumentException("chunk must be at least 1, found " + chunk);
@@ -84,7 +88,9 @@ public final class ComputePool implements AutoCloseable {
         this.task = task;
         this.count = n;
         this.chunk = chunk;
-        next.set(0);
+        if (chunk > 0) {
+            for (int part = 0; part < threads; part++) nextChunk.set(PAD * part, partStart(n, part));
+        }
         this.failure = null;
         pending.set(workers.length);
         generation = generation + 1; // publishes task and count to the workers
@@ -108,16 +114,25 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
+    private int partStart(int n, int part) {
+        return (int) ((long) n * part / threads);
+    }
+
     private void runPart(int worker, RangeTask t, int n) {
         int c = chunk;
         if (c > 0) {
-            for (int from = next.getAndAdd(c); from < n; from = next.getAndAdd(c)) {
-                t.run(worker, from, Math.min(n, from + c));
+            // Own part first, front to back (one stream for the hardware prefetchers), then the chunks the other
+            // parts' threads have not reached yet.
+            for (int k = 0; k < threads; k++) {
+                int part = (worker + k) % threads, end = partStart(n, part + 1);
+                for (int from = nextChunk.getAndAdd(PAD * part, c); from < end;
+                     from = nextChunk.getAndAdd(PAD * part, c)) {
+                    t.run(worker, from, Math.min(end, from + c));
+                }
             }
             return;
         }
-        int from = (int) ((long) n * worker / threads);
-        int to = (int) ((long) n * (worker + 1) / threads);
+        int from = partStart(n, worker), to = partStart(n, worker + 1);
         if (from < to) {
             t.run(worker, from, to);
         }
