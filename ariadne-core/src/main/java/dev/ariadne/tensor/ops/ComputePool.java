@@ -6,10 +6,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's own compute threads (never the common pool). {@link #parallelFor} splits a range into one contiguous
- * part per thread, runs part 0 on the caller and waits for the rest; {@link #parallelForChunks} hands the range out
- * in chunks to whichever thread is free. A forward pass dispatches hundreds of short
- * tasks per token, so workers spin briefly on a generation counter before parking: a park/unpark round trip
- * (tens of microseconds) per task would cost more than the task.
+ * part per thread, runs part 0 on the caller and waits for the rest; {@link #parallelForChunks} runs each part in
+ * chunks and lets a thread that is done take the chunks another has not reached. A forward pass dispatches hundreds
+ * of short tasks per token, so workers spin briefly on a generation counter before parking: a park/unpark round
+ * trip (tens of microseconds) per task would cost more than the task.
  */
 public final class ComputePool implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;

@@ -43,10 +43,10 @@ public final class MatMul {
      */
     static final int DENSE_FUSED_TOKENS = 2;
     /**
-     * A decode step's matrix-vector products hand their rows out in about this many chunks per thread instead of
-     * one fixed half each: on this machine one of the two threads ran the same rows ~1.5x slower than the other
-     * (JFR, Qwen3-0.6B Q4_0 decode; the slowness followed the thread, not the rows), and the other then waited at
-     * the barrier.
+     * A decode step's matrix-vector products run each thread's part in about this many chunks, and a thread that
+     * is done takes the chunks the other has not reached ({@link ComputePool#parallelForChunks}) instead of waiting
+     * at the barrier: on this machine one of the two threads ran the same rows ~1.5x slower than the other (JFR,
+     * Qwen3-0.6B Q4_0 decode; the slowness followed the thread, not the rows).
      */
     static final int CHUNKS_PER_THREAD = 8;
     /** Chunk sizes are multiples of this many rows (of {@link #COPY_ROWS}, and no smaller). */
@@ -193,7 +193,7 @@ public final class MatMul {
     private void run(int n, long work) {
         try {
             if (task.segW == null && task.tokens <= DENSE_FUSED_TOKENS) {
-                // Decode: rows handed out in chunks, about CHUNKS_PER_THREAD per thread.
+                // Decode: each part in about CHUNKS_PER_THREAD chunks, the rest taken by whichever thread is free.
                 int chunk = Math.max(MIN_CHUNK_ROWS,
                         Math.ceilDiv(Math.ceilDiv(n, pool.threads() * CHUNKS_PER_THREAD), MIN_CHUNK_ROWS) * MIN_CHUNK_ROWS);
                 pool.parallelForChunks(n, chunk, task, work);
