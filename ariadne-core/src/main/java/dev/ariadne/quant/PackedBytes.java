@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.ariadne.quant.VectorShapes.B;
 import static dev.ariadne.quant.VectorShapes.F;
-import static dev.ariadne.quant.VectorShapes.LANES;
 import static dev.ariadne.quant.VectorShapes.I;
+import static dev.ariadne.quant.VectorShapes.LANES;
 import static dev.ariadne.quant.VectorShapes.LE;
 
 /**
