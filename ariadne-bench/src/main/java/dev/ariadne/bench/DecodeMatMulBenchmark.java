@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The weight kernels as a decode step runs them: {@link MatMul#apply} of one matrix of Qwen3-0.6B's width (1,024
  * columns) on 1 token (the fused dot), 4 tokens (the fused dot, rows reused from L1) and 16 tokens (a batched decode
- * step: dequantized tiles and the register-blocked product), on one thread ({@code -p threads=2} for two). The matrix (32,768 rows: 18-67 MB by
- * format) does not fit the caches, so each call streams it from memory as decode does with the output matrix; a
- * result reads as values per second: rows x 1,024 x tokens / time.
+ * step: dequantized tiles and the register-blocked product), on one thread ({@code -p threads=2} for two). The
+ * matrix (32,768 rows: 18-67 MB by format) does not fit L2, but a large shared L3 may hold part of it (the 2-core
+ * machines of this project report 480 MB: two threads stream Q8_0 at 15.6 GB/s there against 11.6 GB/s for
+ * {@code -p rows=327680}, 350 MB, which only memory can serve). A result reads as values per second: rows x 1,024 x
+ * tokens / time.
  *
  * <p>Run with {@code bench/jmh.sh DecodeMatMulBenchmark} (add JMH options, e.g. {@code -p type=Q4_K}).
  */
