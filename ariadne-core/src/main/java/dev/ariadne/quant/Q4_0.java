@@ -71,6 +71,11 @@ public final class Q4_0 {
 
     public static final RowKernel VECTOR = new RowKernel() {
         @Override
+        public DecodePath decodePath() {
+            return DecodePath.COPIED_ROWS;
+        }
+
+        @Override
         public GGMLType type() {
             return GGMLType.Q4_0;
         }
