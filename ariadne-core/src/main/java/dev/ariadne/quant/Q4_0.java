@@ -13,9 +13,9 @@ import static dev.ariadne.quant.PackedBytes.LEVELS_4BIT;
 import static dev.ariadne.quant.PackedBytes.LOOKUP_4BIT;
 import static dev.ariadne.quant.PackedBytes.load;
 import static dev.ariadne.quant.PackedBytes.lookup;
-import static dev.ariadne.quant.PackedBytes.widenUnsigned;
 import static dev.ariadne.quant.PackedBytes.nibble;
 import static dev.ariadne.quant.PackedBytes.toFloat;
+import static dev.ariadne.quant.PackedBytes.widenUnsigned;
 import static dev.ariadne.quant.VectorShapes.F;
 import static dev.ariadne.quant.VectorShapes.LANES;
 
@@ -70,10 +70,8 @@ public final class Q4_0 {
     };
 
     public static final RowKernel VECTOR = new RowKernel() {
-        @Override
-        public DecodePath decodePath() {
-            return DecodePath.COPIED_ROWS;
-        }
+        /** Levels -8..7 in lanes 0..15: a block's lookup table is this times d. */
+        private static final FloatVector LEVELS = LEVELS_4BIT.sub(8f);
 
         @Override
         public GGMLType type() {
@@ -83,10 +81,9 @@ public final class Q4_0 {
         @Override
         public void dequantize(MemorySegment w, long offset, float[] dst, int dstOff, int count) {
             if (LOOKUP_4BIT) {
-                FloatVector levels = LEVELS_4BIT.sub(8f);
                 for (int b = 0; b < count / BLOCK; b++) {
                     long bo = offset + (long) b * BLOCK_BYTES;
-                    FloatVector table = levels.mul(Float.float16ToFloat(w.get(SHORT, bo)));
+                    FloatVector table = LEVELS.mul(Float.float16ToFloat(w.get(SHORT, bo)));
                     IntVector q = widenUnsigned(load(w, bo + 2));
                     lookup(q, table).intoArray(dst, dstOff + b * BLOCK);
                     lookup(q.lanewise(VectorOperators.LSHR, 4), table).intoArray(dst, dstOff + b * BLOCK + 16);
@@ -116,14 +113,14 @@ public final class Q4_0 {
          */
         private float dotLookup(MemorySegment w, long offset, float[] x, int xOff, int count) {
             FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-            FloatVector levels = LEVELS_4BIT.sub(8f);
             for (int b = 0; b < count / BLOCK; b++) {
                 long bo = offset + (long) b * BLOCK_BYTES;
                 int xo = xOff + b * BLOCK;
-                FloatVector table = levels.mul(Float.float16ToFloat(w.get(SHORT, bo)));
+                FloatVector table = LEVELS.mul(Float.float16ToFloat(w.get(SHORT, bo)));
                 IntVector q = widenUnsigned(load(w, bo + 2));
                 acc0 = lookup(q, table).fma(FloatVector.fromArray(F, x, xo), acc0);
-                acc1 = lookup(q.lanewise(VectorOperators.LSHR, 4), table).fma(FloatVector.fromArray(F, x, xo + 16), acc1);
+                acc1 = lookup(q.lanewise(VectorOperators.LSHR, 4), table)
+                        .fma(FloatVector.fromArray(F, x, xo + 16), acc1);
             }
             return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }

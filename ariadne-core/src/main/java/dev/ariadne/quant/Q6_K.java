@@ -112,31 +112,13 @@ public final class Q6_K {
 
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, int count) {
-            // Per group of 16 values (one scale): q*x in float lanes, then one FMA with d*scale. One loop step takes
-            // LANES bytes of ql and qh and makes two quarters from them (low nibbles: quarter p, high nibbles:
-            // quarter p + 2), into two accumulators; a step of all four quarters would exceed C2's inlining node
-            // budget and leave vectors boxed. The -32 offset is subtracted on bytes, before widening.
-            FloatVector accLow = FloatVector.zero(F), accHigh = accLow;
-            for (int b = 0; b < count / BLOCK; b++) {
-                long bo = offset + (long) b * BLOCK_BYTES;
-                float d = Float.float16ToFloat(w.get(SHORT, bo + D));
-                for (int hp = 0; hp < 4; hp++) {
-                    int h = hp / 2, p = hp % 2;
-                    long ql = bo + 64 * h + 32 * p, qh = bo + QH + 32 * h, sc = bo + SCALES + 8 * h + 2 * p;
-                    int xo = xOff + b * BLOCK + 128 * h + 32 * p;
-                    for (int l = 0; l < 32; l += LANES) {
-                        ByteVector packed = load(w, ql + l), high2 = load(w, qh + l);
-                        ByteVector qLow = packed.and((byte) 0x0F).or(fieldAt4(high2, 2 * p, 0x30)).sub((byte) 32);
-                        ByteVector qHigh = nibble(packed, 4).or(fieldAt4(high2, 2 * p + 4, 0x30)).sub((byte) 32);
-                        long s = sc + l / 16;
-                        accLow = toFloat(qLow).mul(FloatVector.fromArray(F, x, xo + l))
-                                .fma(FloatVector.broadcast(F, d * w.get(BYTE, s)), accLow);
-                        accHigh = toFloat(qHigh).mul(FloatVector.fromArray(F, x, xo + 64 + l))
-                                .fma(FloatVector.broadcast(F, d * w.get(BYTE, s + 4)), accHigh);
-                    }
-                }
+            // The decode path (MatMul) always passes group sums; a caller without them (tests, tools) gets them
+            // computed here, at the cost of one small array per call, instead of a second copy of the kernel.
+            float[] sums = new float[count / RowKernel.SUM_GROUP];
+            for (int g = 0; g < sums.length; g++) {
+                for (int i = 0; i < RowKernel.SUM_GROUP; i++) sums[g] += x[xOff + RowKernel.SUM_GROUP * g + i];
             }
-            return accLow.add(accHigh).reduceLanes(VectorOperators.ADD);
+            return dot(w, offset, x, xOff, sums, 0, count);
         }
 
         @Override
@@ -146,11 +128,15 @@ public final class Q6_K {
 
         @Override
         public float dot(MemorySegment w, long offset, float[] x, int xOff, float[] xSums, int xSumsOff, int count) {
-            // As dot, with the -32 offset out of the loop: sum_g d*scale_g*sum(q*x) - 32 * sum_g d*scale_g*sum(x_g),
-            // the second term one vector multiply-add per super-block from the caller's group sums (one group of 16
-            // is one scale). Each 2-bit field of qh moves to bits 4..5 with one shift (or none), not two. One
-            // thread, a 32,768 x 1,024 matrix from memory (DecodeMatMulBenchmark): 8.1 -> 6.2 ms; from cache
-            // (512 rows) 108 -> 85 us. (The offset taken out with a scalar loop over the sums measured 20% slower.)
+            // sum_g d*scale_g*sum((q - 32)*x) = sum_g d*scale_g*sum(q*x) - 32 * sum_g d*scale_g*sum(x_g): the -32 out
+            // of the loop, the second term one vector multiply-add per super-block from the caller's group sums (one
+            // group of 16 is one scale). One loop step takes LANES bytes of ql and qh and makes two quarters from
+            // them (low nibbles: quarter p, high nibbles: quarter p + 2), into two accumulators; a step of all four
+            // quarters exceeds C2's inlining node budget and leaves vectors boxed. Each 2-bit field of qh moves to
+            // bits 4..5 with one shift (or none). One thread, a 32,768 x 1,024 matrix (DecodeMatMulBenchmark):
+            // 8.1 -> 6.2 ms against subtracting 32 on bytes in the loop; 512 rows (cache) 108 -> 85 us. (The offset
+            // taken out with a scalar loop over the sums measured 20% slower; the same sum split into a levels pass
+            // and an offsets pass, 37% slower.)
             FloatVector accLow = FloatVector.zero(F), accHigh = accLow, offsets = accLow;
             for (int b = 0; b < count / BLOCK; b++) {
                 long bo = offset + (long) b * BLOCK_BYTES;

@@ -76,7 +76,7 @@ public final class MatMul {
     private final float[][] tiles; // [threads][TILE_ROWS * maxCols]
     private final float[][] tokensT; // [threads][maxCols * TOKEN_BLOCK]: a token block's activations, column-major
     private final float[][] outT; // [threads][TILE_ROWS * TOKEN_BLOCK]: a tile's outputs, row-major, on their way to y
-    private final float[][] groupSums; // [threads][FUSED_TOKENS * maxCols / SUM_GROUP]: activation sums for the fused dot
+    private final float[][] groupSums; // [threads][FUSED_TOKENS * maxCols / SUM_GROUP]: sums for the fused dot
     private final MemorySegment[] rowCopies; // [threads][COPY_ROWS * 4 * maxCols bytes]: rows copied for the fused dot
     private final Task task = new Task();
     private final TransposedBlock[] transposed; // [threads] what each worker's tokensT holds
@@ -194,8 +194,8 @@ public final class MatMul {
         try {
             if (task.segW == null && task.tokens <= DENSE_FUSED_TOKENS) {
                 // Decode: each part in about CHUNKS_PER_THREAD chunks, the rest taken by whichever thread is free.
-                int chunk = Math.max(MIN_CHUNK_ROWS,
-                        Math.ceilDiv(Math.ceilDiv(n, pool.threads() * CHUNKS_PER_THREAD), MIN_CHUNK_ROWS) * MIN_CHUNK_ROWS);
+                int perChunk = Math.ceilDiv(n, pool.threads() * CHUNKS_PER_THREAD);
+                int chunk = Math.max(1, Math.ceilDiv(perChunk, MIN_CHUNK_ROWS)) * MIN_CHUNK_ROWS;
                 pool.parallelForChunks(n, chunk, task, work);
                 return;
             }
